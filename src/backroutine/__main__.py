@@ -1,0 +1,7 @@
+"""`python -m backroutine`."""
+
+import sys
+
+from backroutine.cli import main
+
+sys.exit(main())
