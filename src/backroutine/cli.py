@@ -1,0 +1,335 @@
+"""The `backroutine` command: argument parsing and the commands.
+
+Heavy imports (Textual, the sound library) happen inside the commands that need them, so
+`--version`, `validate` and friends start fast; a test keeps it that way. Exit codes: 0 ok,
+1 a file or routine is not usable, 2 a usage error (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from backroutine import __version__
+from backroutine.core import paths
+from backroutine.core.errors import Problem, RoutineError
+from backroutine.core.model import CATEGORIES, Routine
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE
+
+
+class UserError(Exception):
+    """A problem to report in one clear line (no traceback), with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+
+def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        # On subcommands the default is "not given", so it never hides a top-level value.
+        default=None if top else argparse.SUPPRESS,
+        help="where your routines and history live (default: $BACKROUTINE_HOME, else the "
+        "platform's user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backroutine",
+        description="Guided routines for a sore lower back: gentle movement, yoga, and "
+        "strengthening once the pain lessens.",
+        epilog="Run `backroutine COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"backroutine {__version__}")
+    _data_dir_option(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, run: Callable[[argparse.Namespace], int]):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _data_dir_option(sub, top=False)
+        sub.set_defaults(run=run)
+        return sub
+
+    sub = command("list", "list the bundled routines and your own", cmd_list)
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("show", "show a routine: description, cautions, timeline", cmd_show)
+    sub.add_argument("routine", metavar="ROUTINE", help="a routine id or a path to a file")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command(
+        "validate", "check routine files (and folders of them) for mistakes", cmd_validate
+    )
+    sub.add_argument("paths", metavar="PATH", nargs="+", help="files or folders")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("new", "write a commented starter routine into your routines folder", cmd_new)
+    sub.add_argument("name", metavar="NAME", help='the routine\'s name, e.g. "Morning ease"')
+    sub.add_argument(
+        "--category", choices=CATEGORIES, default="gentle", help="default: gentle"
+    )
+
+    command("schema", "print the JSON Schema of a routine file", cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return args.run(args)
+    except UserError as exc:
+        print(f"backroutine: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("backroutine: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `backroutine list | head`: the reader left; say nothing more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        if os.environ.get("BACKROUTINE_DEBUG"):
+            raise
+        print(
+            f"backroutine: unexpected error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in backroutine; please report it. Run again with "
+            "BACKROUTINE_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return paths.data_dir(getattr(args, "data_dir", None))
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+# -- list ----------------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from backroutine.core.library import load_library
+    from backroutine.core.timeline import expand
+
+    library = load_library(_data_dir(args))
+    rows = []
+    for entry in sorted(
+        library, key=lambda e: (CATEGORIES.index(e.routine.category), e.routine.name.lower())
+    ):
+        routine = entry.routine
+        rows.append(
+            {
+                "id": routine.id,
+                "name": routine.name,
+                "category": routine.category,
+                "summary": routine.summary,
+                "level": routine.level,
+                "total_seconds": expand(routine).total_seconds,
+                "source": entry.source,
+                "path": str(entry.path),
+                "replaces": str(entry.replaces) if entry.replaces else None,
+            }
+        )
+    if args.json:
+        _print_json(rows)
+    else:
+        _print_list(rows)
+    for note in library.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if library.problems:
+        bad = sorted({p.file for p in library.problems})
+        print(
+            f"warning: {len(bad)} routine file(s) left out because of mistakes; "
+            f"see them with: backroutine validate {' '.join(_quote(b) for b in bad)}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _print_list(rows: list[dict]) -> None:
+    from backroutine.core.durations import format_clock
+
+    if not rows:
+        print("No routines found. Your own go in the routines folder of your data folder.")
+        return
+    id_width = max(len(r["id"]) for r in rows)
+    name_width = min(40, max(len(r["name"]) for r in rows))
+    for category in CATEGORIES:
+        group = [r for r in rows if r["category"] == category]
+        if not group:
+            continue
+        print(f"{category.capitalize()} ({len(group)})")
+        for r in group:
+            source = "yours, replaces bundled" if r["replaces"] else (
+                "yours" if r["source"] == "user" else ""
+            )
+            name = r["name"] if len(r["name"]) <= name_width else r["name"][: name_width - 1] + "…"
+            line = f"  {r['id']:<{id_width}}  {name:<{name_width}}  {format_clock(r['total_seconds']):>6}"
+            print(f"{line}  {source}".rstrip())
+        print()
+    print("Details and the full timeline: backroutine show ID")
+
+
+def _quote(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+# -- show ----------------------------------------------------------------------------------
+
+
+def resolve_routine(reference: str, data_dir: Path) -> Routine:
+    """ROUTINE as the user typed it: a path to a file, or an id from the library."""
+    from backroutine.core.library import load_library
+    from backroutine.core.loading import load_routine
+
+    looks_like_path = (
+        os.sep in reference or "/" in reference or reference.lower().endswith((".yaml", ".yml"))
+    )
+    if looks_like_path or Path(reference).is_file():
+        try:
+            return load_routine(Path(reference), shown_as=reference)
+        except RoutineError as exc:
+            raise UserError(_problems_text(exc.problems)) from None
+    library = load_library(data_dir)
+    entry = library.get(reference)
+    if entry is None:
+        close = library.suggest(reference)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise UserError(
+            f'no routine with the id "{reference}".{hint} See them all with: backroutine list'
+        )
+    return entry.routine
+
+
+def _problems_text(problems: list[Problem]) -> str:
+    lines = [str(p) for p in problems]
+    return "this routine cannot be used:\n" + "\n".join(lines)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from backroutine.core.timeline import expand
+
+    routine = resolve_routine(args.routine, _data_dir(args))
+    timeline = expand(routine)
+    if args.json:
+        _print_json(
+            {
+                "id": routine.id,
+                "name": routine.name,
+                "category": routine.category,
+                "summary": routine.summary,
+                "description": routine.description,
+                "level": routine.level,
+                "equipment": list(routine.equipment),
+                "cautions": list(routine.cautions),
+                "references": list(routine.references),
+                "path": str(routine.path) if routine.path else None,
+                "total_seconds": timeline.total_seconds,
+                "timeline": [s.to_dict() for s in timeline.segments],
+            }
+        )
+        return EXIT_OK
+    from backroutine.showtext import routine_text
+
+    print(routine_text(routine, timeline))
+    return EXIT_OK
+
+
+# -- validate --------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from backroutine.core.validate import validate_paths
+
+    report = validate_paths(args.paths)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        for problem in report.problems:
+            print(problem)
+        print(report.summary())
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+# -- new -----------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from backroutine.core.loading import MAX_NAME, id_from_stem
+    from backroutine.core.schema import SCHEMA_FILE_NAME, schema_json
+    from backroutine.core.starter import starter_routine
+
+    name = " ".join(args.name.split())
+    if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
+        raise UserError(
+            f"a routine name must be 1 to {MAX_NAME} characters of text; "
+            f"got {len(name)} characters",
+            EXIT_USAGE,
+        )
+    routine_id = id_from_stem(name)[:64].strip("-")
+    if not routine_id:
+        raise UserError(
+            f'"{name}" has no letters or digits to make a file name from; '
+            'use a name such as "Morning ease"',
+            EXIT_USAGE,
+        )
+    folder = paths.user_routines_dir(_data_dir(args))
+    target = folder / f"{routine_id}.yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        text = starter_routine(name, args.category, routine_id, str(target))
+        # "x" mode: never overwrite, even if the file appears between a check and the write.
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UserError(
+            f"{target} already exists and is left as it is; choose another name, "
+            "or edit that file"
+        ) from None
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+    schema_path = folder / SCHEMA_FILE_NAME
+    try:
+        current = schema_path.read_text(encoding="utf-8") if schema_path.exists() else None
+        if current != schema_json():
+            schema_path.write_text(schema_json(), encoding="utf-8")
+    except OSError as exc:
+        print(f"warning: cannot write the schema file {schema_path}: {exc}", file=sys.stderr)
+    print(target)
+    print(
+        f"Edit it, then check it with: backroutine validate {_quote(str(target))}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+# -- schema --------------------------------------------------------------------------------
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from backroutine.core.schema import schema_json
+
+    sys.stdout.write(schema_json())
+    return EXIT_OK
