@@ -327,4 +327,6 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
     text = f"{context}: {problem}" if context and problem else (problem or context)
+    if "nesting depth" in text:  # libyaml's own limit, hit while scanning ahead
+        return f"nested more than {MAX_DEPTH} levels deep; a routine needs only a few"
     return f"not valid YAML ({text}); check the indentation and quoting around here"
