@@ -79,9 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("new", "write a commented starter routine into your routines folder", cmd_new)
     sub.add_argument("name", metavar="NAME", help='the routine\'s name, e.g. "Morning ease"')
-    sub.add_argument(
-        "--category", choices=CATEGORIES, default="gentle", help="default: gentle"
-    )
+    sub.add_argument("--category", choices=CATEGORIES, default="gentle", help="default: gentle")
 
     command("schema", "print the JSON Schema of a routine file", cmd_schema)
     return parser
@@ -182,11 +180,14 @@ def _print_list(rows: list[dict]) -> None:
             continue
         print(f"{category.capitalize()} ({len(group)})")
         for r in group:
-            source = "yours, replaces bundled" if r["replaces"] else (
-                "yours" if r["source"] == "user" else ""
+            source = (
+                "yours, replaces bundled"
+                if r["replaces"]
+                else ("yours" if r["source"] == "user" else "")
             )
             name = r["name"] if len(r["name"]) <= name_width else r["name"][: name_width - 1] + "…"
-            line = f"  {r['id']:<{id_width}}  {name:<{name_width}}  {format_clock(r['total_seconds']):>6}"
+            length = format_clock(r["total_seconds"])
+            line = f"  {r['id']:<{id_width}}  {name:<{name_width}}  {length:>6}"
             print(f"{line}  {source}".rstrip())
         print()
     print("Details and the full timeline: backroutine show ID")
@@ -305,8 +306,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             handle.write(text)
     except FileExistsError:
         raise UserError(
-            f"{target} already exists and is left as it is; choose another name, "
-            "or edit that file"
+            f"{target} already exists and is left as it is; choose another name, or edit that file"
         ) from None
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None

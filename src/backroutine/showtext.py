@@ -14,9 +14,7 @@ WIDTH = 78
 def _wrap(text: str, indent: str = "") -> str:
     paragraphs = text.strip().split("\n\n")
     return "\n\n".join(
-        textwrap.fill(
-            " ".join(p.split()), WIDTH, initial_indent=indent, subsequent_indent=indent
-        )
+        textwrap.fill(" ".join(p.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
         for p in paragraphs
     )
 

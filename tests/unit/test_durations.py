@@ -21,9 +21,19 @@ from backroutine.core.schema import CUE_AT_PATTERN, DURATION_PATTERN
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [(45, 45), ("45s", 45), ("2m", 120), ("1m30s", 90), ("1h", 3600), ("1m 30s", 90),
-     ("90", 90), (" 2m ", 120), (30.0, 30), ("2h", 7200)],
-)  # fmt: skip
+    [
+        (45, 45),
+        ("45s", 45),
+        ("2m", 120),
+        ("1m30s", 90),
+        ("1h", 3600),
+        ("1m 30s", 90),
+        ("90", 90),
+        (" 2m ", 120),
+        (30.0, 30),
+        ("2h", 7200),
+    ],
+)
 def test_durations(value: object, seconds: int) -> None:
     assert parse_duration(value) == seconds
 

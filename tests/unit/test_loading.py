@@ -81,6 +81,7 @@ def test_id_from_file_name(stem: str, expected: str) -> None:
 HEAD = "name: R\ncategory: gentle\nsteps:\n"
 
 # (body, expected "line:col: field: fragment") — the body's first line is line 4.
+# fmt: off
 RULES = [
     # required keys and types
     ("  - name: Walk\n    duraton: 2m\n", '5:5: steps[0].duraton: unknown key "duraton" (did you mean "duration"?)'),
@@ -135,6 +136,7 @@ RULES = [
     ("  - just text\n", "4:5: steps[0]: must be a mapping"),
     ("  []\n", "4:3: steps: is empty"),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("body", "expected"), RULES, ids=[r[1][:50] for r in RULES])
@@ -144,6 +146,7 @@ def test_each_rule_is_reported_where_it_is(body: str, expected: str) -> None:
     assert all(p.startswith("r/mine.yaml:") for p in found)
 
 
+# fmt: off
 TOP_RULES = [
     ("category: gentle\nsteps: [{rest: 5}]\n", '1:1: "name" is missing'),
     ("name: R\nsteps: [{rest: 5}]\n", '1:1: "category" is missing; use one of: gentle, yoga, strengthening'),
@@ -169,6 +172,7 @@ TOP_RULES = [
     ("name: R\ncategory: gentle\nsteps: [{rest: !!int 5}]\n", "3:16: steps[0].rest: YAML tags"),
     ("name: R\ncategory: gentle\nsteps: [{rest: 5}\n", "not valid YAML"),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("text", "expected"), TOP_RULES, ids=[r[1][:50] for r in TOP_RULES])

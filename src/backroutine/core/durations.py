@@ -24,9 +24,7 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> int:
         if math.isfinite(value) and value.is_integer():
             value = int(value)
         else:
-            raise ValueProblem(
-                f"{_show(value)} is not a whole number of seconds ({DURATION_HELP})"
-            )
+            raise ValueProblem(f"{_show(value)} is not a whole number of seconds ({DURATION_HELP})")
     if isinstance(value, int):
         seconds = value
     elif isinstance(value, str):

@@ -19,7 +19,9 @@ class Problem:
         if self.line == 0:
             return f"{self.file}: {self.message}"
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {

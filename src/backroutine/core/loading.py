@@ -40,14 +40,34 @@ MAX_REPS = 200
 LEVELS = (1, 5)
 
 TOP_KEYS = (
-    "name", "id", "category", "summary", "description", "level", "equipment", "cautions",
-    "references", "defaults", "steps",
-)  # fmt: skip
+    "name",
+    "id",
+    "category",
+    "summary",
+    "description",
+    "level",
+    "equipment",
+    "cautions",
+    "references",
+    "defaults",
+    "steps",
+)
 DEFAULTS_KEYS = ("rest", "get_ready", "rep")
 STEP_KEYS = (
-    "name", "instructions", "hold", "reps", "tempo", "rep", "duration", "sides", "sets", "rest",
-    "get_ready", "illustration", "cues",
-)  # fmt: skip
+    "name",
+    "instructions",
+    "hold",
+    "reps",
+    "tempo",
+    "rep",
+    "duration",
+    "sides",
+    "sets",
+    "rest",
+    "get_ready",
+    "illustration",
+    "cues",
+)
 CUE_KEYS = ("at", "say", "sound")
 STEP_KINDS = ("hold", "reps", "duration")
 SIDES = ("both", "none")
@@ -76,10 +96,12 @@ def load_routine(path: Path | str, *, shown_as: str | None = None) -> Routine:
         raise RoutineError(
             [
                 Problem(
-                    label, line, column, "",
-                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                    "save it as UTF-8",
-                )  # fmt: skip
+                    label,
+                    line,
+                    column,
+                    "",
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+                )
             ]
         ) from None
     return load_text(text, path=path, shown_as=label)
@@ -209,9 +231,10 @@ class _Checker:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             self.add(
-                mark, _field(field, key),
+                mark,
+                _field(field, key),
                 f"{show_value(value)} is not a whole number; use {low} to {high}",
-            )  # fmt: skip
+            )
             return None
         if not low <= value <= high:
             self.add(mark, _field(field, key), f"{value} is out of range; use {low} to {high}")
@@ -263,23 +286,29 @@ class _Checker:
     def routine(self, root: object, root_mark: Mark) -> Routine | None:
         if root is None:
             self.add(
-                (1, 1), "",
+                (1, 1),
+                "",
                 "the file is empty; a routine needs at least name, category and steps",
-            )  # fmt: skip
+            )
             return None
         if not isinstance(root, Map):
             self.add(
-                root_mark, "",
+                root_mark,
+                "",
                 "a routine file must be a mapping of keys (name, category, steps...), "
                 "not a single value or a list",
-            )  # fmt: skip
+            )
             return None
         self.keys(root, TOP_KEYS, "", "a routine")
 
         name = self.text(
-            root, "name", "", required="give the routine a name (1 to 80 characters)",
-            limit=MAX_NAME, one_line=True,
-        )  # fmt: skip
+            root,
+            "name",
+            "",
+            required="give the routine a name (1 to 80 characters)",
+            limit=MAX_NAME,
+            one_line=True,
+        )
         routine_id = self.routine_id(root)
         category = None
         if "category" not in root:
@@ -291,10 +320,11 @@ class _Checker:
             else:
                 hint = _did_you_mean(value, CATEGORIES) if isinstance(value, str) else ""
                 self.add(
-                    root.value_marks["category"], "category",
+                    root.value_marks["category"],
+                    "category",
                     f"{show_value(value)} is not a category{hint}; "
                     f"use one of: {', '.join(CATEGORIES)}",
-                )  # fmt: skip
+                )
         summary = self.text(root, "summary", "", limit=MAX_LINE_TEXT, one_line=True)
         description = self.text(root, "description", "")
         level = self.integer(root, "level", "", *LEVELS) if "level" in root else None
@@ -325,10 +355,11 @@ class _Checker:
             derived = id_from_stem(self.path.stem)
             if not derived:
                 self.add(
-                    (1, 1), "id",
+                    (1, 1),
+                    "id",
                     f'no id can be made from the file name "{self.path.name}"; '
                     "add an id such as id: my-routine",
-                )  # fmt: skip
+                )
                 return None
             return derived[:MAX_ID]
         value = root["id"]
@@ -338,10 +369,11 @@ class _Checker:
             value = str(value)
         if not isinstance(value, str) or not ID_PATTERN.match(value) or len(value) > MAX_ID:
             self.add(
-                root.value_marks["id"], "id",
+                root.value_marks["id"],
+                "id",
                 f"{show_value(value)} is not a valid id; use lowercase letters, digits and "
                 f"dashes (a-z, 0-9, -), at most {MAX_ID} characters, e.g. morning-ease",
-            )  # fmt: skip
+            )
             return None
         return value
 
@@ -349,9 +381,11 @@ class _Checker:
         if "defaults" not in root or root["defaults"] is None:
             return Defaults()
         node = self.mapping(
-            root["defaults"], root.value_marks["defaults"], "defaults",
+            root["defaults"],
+            root.value_marks["defaults"],
+            "defaults",
             "rest, get_ready and rep",
-        )  # fmt: skip
+        )
         if node is None:
             return Defaults()
         self.keys(node, DEFAULTS_KEYS, "defaults", "defaults")
@@ -398,10 +432,11 @@ class _Checker:
         kinds = [k for k in node if k in STEP_KINDS]
         if len(kinds) > 1:
             self.add(
-                node.key_marks[kinds[1]], _field(field, kinds[1]),
+                node.key_marks[kinds[1]],
+                _field(field, kinds[1]),
                 f"a step has exactly one of hold, reps or duration; this one has "
                 f"{' and '.join(kinds)} (split it into two steps)",
-            )  # fmt: skip
+            )
         if kinds:
             kind = kinds[0]
         elif "rest" in node:
@@ -410,10 +445,11 @@ class _Checker:
             return None  # already reported as a misspelt key
         else:
             self.add(
-                node.mark, field,
+                node.mark,
+                field,
                 "a step needs one of hold (a position held for a time), reps (a count of "
                 "repetitions) or duration (moving freely for a time), or is a bare rest",
-            )  # fmt: skip
+            )
             return None
 
         required = None if kind == "rest" else "every step except a bare rest needs a name"
@@ -424,22 +460,25 @@ class _Checker:
             for key in NOT_FOR_REST:
                 if key in node:
                     self.add(
-                        node.key_marks[key], _field(field, key),
+                        node.key_marks[key],
+                        _field(field, key),
                         f"{key} does not apply to a bare rest step; remove it, or make this "
                         "a hold, reps or duration step",
-                    )  # fmt: skip
+                    )
         if kind != "reps":
             for key in ("tempo", "rep"):
                 if key in node and kind != "rest":
                     self.add(
-                        node.key_marks[key], _field(field, key),
+                        node.key_marks[key],
+                        _field(field, key),
                         f"{key} only applies to a reps step (this step is a {kind} step)",
-                    )  # fmt: skip
+                    )
         if kind == "duration" and "get_ready" in node:
             self.add(
-                node.key_marks["get_ready"], _field(field, "get_ready"),
+                node.key_marks["get_ready"],
+                _field(field, "get_ready"),
                 "get_ready only applies to hold and reps steps; a duration step starts at once",
-            )  # fmt: skip
+            )
 
         seconds = None
         reps = tempo = rep_seconds = None
@@ -454,10 +493,11 @@ class _Checker:
             if "tempo" in node and "rep" in node:
                 later = max(("tempo", "rep"), key=lambda k: node.key_marks[k])
                 self.add(
-                    node.key_marks[later], _field(field, later),
+                    node.key_marks[later],
+                    _field(field, later),
                     "give either tempo (seconds per phase, e.g. 2-1-2) or rep (seconds per "
                     "whole rep), not both",
-                )  # fmt: skip
+                )
             elif "tempo" in node and node["tempo"] is not INVALID:
                 try:
                     tempo = parse_tempo(node["tempo"])
@@ -479,10 +519,11 @@ class _Checker:
             else:
                 hint = _did_you_mean(value, SIDES) if isinstance(value, str) else ""
                 self.add(
-                    node.value_marks["sides"], _field(field, "sides"),
+                    node.value_marks["sides"],
+                    _field(field, "sides"),
                     f"{show_value(value)} is not allowed{hint}; use both (left, then right) "
                     "or none",
-                )  # fmt: skip
+                )
         sets = 1
         if "sets" in node and kind != "rest":
             sets = self.integer(node, "sets", field, 1, MAX_SETS) or 1
@@ -524,9 +565,10 @@ class _Checker:
         name = _field(field, "illustration")
         if not isinstance(value, str) or not value.strip():
             self.add(
-                mark, name,
+                mark,
+                name,
                 "must be a bundled figure's name or a block of text (illustration: |)",
-            )  # fmt: skip
+            )
             return None, None
         if "\n" in value.strip("\n"):
             return value.rstrip(), None
@@ -534,10 +576,11 @@ class _Checker:
         known = paths.figure_names()
         if figure not in known:
             self.add(
-                mark, name,
+                mark,
+                name,
                 f'"{figure}" is not a bundled figure{_did_you_mean(figure, known)}; use one of: '
                 f"{', '.join(sorted(known))}; or draw your own as a block (illustration: |)",
-            )  # fmt: skip
+            )
             return None, None
         return paths.figure_text(figure), figure
 
@@ -576,10 +619,11 @@ class _Checker:
                 if bout is not None and kind != "percent" and amount > bout:
                     where = "after the end" if kind == "from_start" else "before the start"
                     self.add(
-                        node.value_marks["at"], _field(field, "at"),
+                        node.value_marks["at"],
+                        _field(field, "at"),
                         f"{show_value(at)} is {where} of this step's {bout} s bout; a cue "
                         f"must fall inside it (0 to {bout} s)",
-                    )  # fmt: skip
+                    )
         say = self.text(node, "say", field, limit=MAX_LINE_TEXT)
         sound = sound_file = None
         if "sound" in node and node["sound"] is not INVALID:
@@ -599,10 +643,11 @@ class _Checker:
         known = paths.bundled_sound_names()
         if not isinstance(value, str) or not value.strip():
             self.add(
-                mark, name,
+                mark,
+                name,
                 f"must be a bundled sound ({', '.join(sorted(known))}) or a .wav file "
                 "beside the routine",
-            )  # fmt: skip
+            )
             return None, None
         value = value.strip()
         looks_like_path = (
@@ -612,19 +657,23 @@ class _Checker:
             if value in known:
                 return value, None
             self.add(
-                mark, name,
+                mark,
+                name,
                 f'"{value}" is not a bundled sound{_did_you_mean(value, known)}; use one of: '
                 f"{', '.join(sorted(known))}, or a .wav file beside the routine",
-            )  # fmt: skip
+            )
             return None, None
-        if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or (
-            value.startswith("\\") or value[1:2] == ":"
+        if (
+            PurePosixPath(value).is_absolute()
+            or PureWindowsPath(value).is_absolute()
+            or (value.startswith("\\") or value[1:2] == ":")
         ):
             self.add(
-                mark, name,
+                mark,
+                name,
                 f'"{value}" is an absolute path; a cue sound must be a .wav file in the '
                 "routine's own folder, written relative to it (e.g. sounds/bell.wav)",
-            )  # fmt: skip
+            )
             return None, None
         if not value.lower().endswith(".wav"):
             self.add(mark, name, f'"{value}" is not a .wav file; cue sounds must be WAV')
@@ -633,10 +682,11 @@ class _Checker:
         target = (folder / value.replace("\\", "/")).resolve()
         if not target.is_relative_to(folder):
             self.add(
-                mark, name,
+                mark,
+                name,
                 f'"{value}" leads outside the routine\'s folder; a cue sound must be a '
                 "file in that folder or below it",
-            )  # fmt: skip
+            )
             return None, None
         if not target.is_file():
             self.add(mark, name, f'"{value}" does not exist next to this routine file')

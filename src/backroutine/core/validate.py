@@ -74,10 +74,12 @@ def validate_paths(given: list[str]) -> Report:
                 report.invalid_files.append(label)
                 report.problems.append(
                     Problem(
-                        label, *_id_mark(file), "id",
+                        label,
+                        *_id_mark(file),
+                        "id",
                         f'the id "{routine.id}" is already used by {first}; ids must be '
                         "unique (set another id, or rename the file)",
-                    )  # fmt: skip
+                    )
                 )
                 continue
             seen_ids[routine.id] = label

@@ -289,8 +289,11 @@ def _attach(
         if isinstance(value, Map | Seq) or value is INVALID:
             if value is not INVALID:
                 problems.append(
-                    ReadProblem(start, "a key must be plain text, not a list or mapping",
-                                _current_path(stack))
+                    ReadProblem(
+                        start,
+                        "a key must be plain text, not a list or mapping",
+                        _current_path(stack),
+                    )
                 )
             frame[1], frame[2] = _BAD_KEY, start
             return
@@ -300,8 +303,7 @@ def _attach(
             problems.append(
                 ReadProblem(
                     start,
-                    f'duplicate key "{text}" (first given on line {first[0]}); '
-                    "keep only one",
+                    f'duplicate key "{text}" (first given on line {first[0]}); keep only one',
                     _current_path(stack),
                 )
             )

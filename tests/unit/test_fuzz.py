@@ -1,0 +1,138 @@
+"""Random damage to valid routine files, and random bytes: only clean errors, ever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backroutine.core import paths
+from backroutine.core.errors import RoutineError
+from backroutine.core.library import routine_files
+from backroutine.core.loading import load_routine, load_text
+from backroutine.core.model import Routine
+from backroutine.core.timeline import expand
+
+SEEDS = [
+    p.read_text(encoding="utf-8")
+    for p in routine_files(paths.bundled_routines_dir(), recursive=False)[:6]
+]
+# Characters that matter to YAML, plus ordinary text.
+YAML_BITS = st.sampled_from(
+    [
+        ":",
+        "-",
+        " ",
+        "  ",
+        "\n",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "'",
+        '"',
+        "&a",
+        "*a",
+        "!!str",
+        "!x",
+        "#",
+        "|",
+        ">",
+        "?",
+        "%",
+        "@",
+        "`",
+        "\t",
+        "0",
+        "-1",
+        "99999999999999999999",
+        "1e400",
+        ".nan",
+        "~",
+        "null",
+        "true",
+        "hold",
+        "reps",
+        "tempo",
+        "rest",
+        "sides",
+        "sets",
+        "cues",
+        "at",
+        "say",
+        "sound",
+        "duration",
+        "name",
+        "steps",
+        "30s",
+        "2-1-2",
+        "50%",
+        "\x00",
+        "é",
+        "\u2028",
+        "\ufeff",
+    ]
+)
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(SEEDS))
+    for _ in range(draw(st.integers(1, 6))):
+        action = draw(st.sampled_from(["insert", "delete", "swap_lines", "dup_line", "indent"]))
+        position = draw(st.integers(0, max(0, len(text) - 1)))
+        if action == "insert":
+            text = text[:position] + draw(YAML_BITS) + text[position:]
+        elif action == "delete":
+            text = text[:position] + text[position + draw(st.integers(1, 40)) :]
+        else:
+            lines = text.split("\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            j = draw(st.integers(0, len(lines) - 1))
+            if action == "swap_lines":
+                lines[i], lines[j] = lines[j], lines[i]
+            elif action == "dup_line":
+                lines.insert(j, lines[i])
+            else:
+                lines[i] = " " * draw(st.integers(1, 6)) + lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+def _check(text: str) -> None:
+    try:
+        routine = load_text(text, path=Path("/nonexistent/fuzz.yaml"))
+    except RoutineError as exc:
+        assert exc.problems
+        lines = text.count("\n") + 2
+        for problem in exc.problems:
+            assert problem.message
+            assert 1 <= problem.line <= lines and problem.column >= 1
+        return
+    assert isinstance(routine, Routine)
+    assert expand(routine).total_seconds > 0
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged())
+def test_damaged_routines_give_clean_errors(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_random_text_gives_clean_errors(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_give_clean_errors(tmp_path_factory, data: bytes) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "fuzz.yaml"
+    path.write_bytes(data)
+    try:
+        load_routine(path)
+    except RoutineError as exc:
+        assert all(p.message for p in exc.problems)
