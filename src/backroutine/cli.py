@@ -8,7 +8,6 @@ Heavy imports (Textual, the sound library) happen inside the commands that need 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -121,6 +120,8 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _print_json(value: object) -> None:
+    import json
+
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 

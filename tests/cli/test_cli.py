@@ -197,6 +197,13 @@ def test_validate_missing_and_unreadable_paths(cli, tmp_path: Path) -> None:
     assert "Traceback" not in result.out + result.err
 
 
+def test_validate_empty_path_is_not_the_current_folder(cli) -> None:
+    result = cli("validate", "")
+    assert result.code == 1
+    assert "an empty path" in result.out
+    assert result.out.strip().endswith("1 file checked: 0 valid, 1 invalid (1 problem).")
+
+
 def test_validate_needs_a_path(cli) -> None:
     result = cli("validate")
     assert result.code == 2

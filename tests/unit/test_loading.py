@@ -286,4 +286,26 @@ def test_control_characters_are_refused(tmp_path: Path) -> None:
     path.write_bytes(b"name: R\x07\ncategory: gentle\nsteps: [{rest: 5}]\n")
     with pytest.raises(RoutineError) as info:
         load_routine(path)
-    assert info.value.problems[0].line == 1
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (1, 8)
+    assert "U+0007 is not allowed" in problem.message
+
+
+def test_pipes_and_devices_are_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(RoutineError) as info:
+        load_routine(fifo)
+    assert "not a regular file" in str(info.value)
+    with pytest.raises(RoutineError) as info:
+        load_routine(Path("/dev/null"))
+    assert "not a regular file" in str(info.value)
+
+
+def test_a_path_through_a_file(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("")
+    with pytest.raises(RoutineError) as info:
+        load_routine(tmp_path / "f" / "x.yaml")
+    assert "no such file" in str(info.value)

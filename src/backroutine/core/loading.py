@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from backroutine.core import paths
@@ -112,6 +113,12 @@ def _read_bytes(path: Path, label: str) -> bytes:
         return RoutineError([Problem(label, 0, 0, "", message)])
 
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise fail("is a folder, not a routine file")
+        if not stat.S_ISREG(mode):
+            # A FIFO or a device could block forever or never end.
+            raise fail("is not a regular file (a pipe or a device?); give a .yaml file")
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
@@ -120,6 +127,8 @@ def _read_bytes(path: Path, label: str) -> bytes:
         raise fail("is a folder, not a routine file") from None
     except PermissionError:
         raise fail("cannot be read (permission denied); check the file's permissions") from None
+    except NotADirectoryError:
+        raise fail("no such file (a part of the path is a file, not a folder)") from None
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_FILE_BYTES:

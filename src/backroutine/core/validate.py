@@ -49,6 +49,11 @@ def validate_paths(given: list[str]) -> Report:
     seen_ids: dict[str, str] = {}
     for text in given:
         path = Path(text)
+        if not text.strip():  # Path("") is the current folder: never what was meant
+            report.checked += 1
+            report.invalid_files.append(text)
+            report.problems.append(Problem('""', 0, 0, "", "an empty path; give a file or folder"))
+            continue
         if path.is_dir():
             files = routine_files(path, recursive=True)
             if not files:

@@ -149,7 +149,7 @@ def read(text: str) -> Document:
     files may not contain. Never raises for bad input: problems are returned."""
     loader = _Loader(text)
     problems: list[ReadProblem] = []
-    # Each open container on the stack: [container, path, pending key or None, key mark]
+    # Each open container on the stack: [container, pending key or None, key mark]
     stack: list[list] = []
     root: object = None
     root_mark: Mark = (1, 1)
@@ -176,14 +176,13 @@ def read(text: str) -> Document:
             if cls in (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent):
                 continue
 
-            path = _current_path(stack)
             if cls is ev.AliasEvent:
                 problems.append(
                     ReadProblem(
                         _mark(event.start_mark),
                         f"YAML aliases (*{event.anchor}) are not allowed in routine files; "
                         "write the value out in full",
-                        path,
+                        _current_path(stack),
                     )
                 )
                 value: object = INVALID
@@ -211,7 +210,7 @@ def read(text: str) -> Document:
                         start,
                         f"YAML anchors (&{anchor}) are not allowed in routine files; "
                         "write each value out in full",
-                        path,
+                        _current_path(stack),
                     )
                 )
             if tag is not None:
@@ -219,7 +218,7 @@ def read(text: str) -> Document:
                     ReadProblem(
                         start,
                         f"YAML tags ({tag}) are not allowed in routine files; remove the tag",
-                        path,
+                        _current_path(stack),
                     )
                 )
 
@@ -242,7 +241,7 @@ def read(text: str) -> Document:
                     ReadProblem(
                         start,
                         f"nested more than {MAX_DEPTH} levels deep; a routine needs only a few",
-                        path,
+                        _current_path(stack),
                     )
                 )
                 return Document(None, (1, 1), problems, fatal=True)
@@ -253,7 +252,19 @@ def read(text: str) -> Document:
         where = _mark(mark) if mark is not None else (1, 1)
         problems.append(ReadProblem(where, _yaml_message(exc)))
         return Document(None, (1, 1), problems, fatal=True)
-    except yaml.YAMLError as exc:  # a reader error without a mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        before = text[: exc.position]
+        where = (before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        problems.append(
+            ReadProblem(
+                where,
+                f"the character U+{code:04X} is not allowed in a YAML file (a control "
+                "character); remove it",
+            )
+        )
+        return Document(None, (1, 1), problems, fatal=True)
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error has a mark or a position
         problems.append(ReadProblem((1, 1), f"not readable as YAML: {exc}"))
         return Document(None, (1, 1), problems, fatal=True)
     finally:
