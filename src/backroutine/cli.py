@@ -217,6 +217,12 @@ def resolve_routine(reference: str, data_dir: Path) -> Routine:
     library = load_library(data_dir)
     entry = library.get(reference)
     if entry is None:
+        from backroutine.core.loading import id_from_stem
+
+        # The routine may exist but be broken: show why, rather than "no such routine".
+        broken = [p for p in library.problems if id_from_stem(Path(p.file).stem) == reference]
+        if broken:
+            raise UserError(_problems_text(broken))
         close = library.suggest(reference)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise UserError(

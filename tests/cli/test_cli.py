@@ -143,6 +143,14 @@ def test_show_bad_file_lists_its_problems(cli, write) -> None:
     assert f"{path}:4:21: steps[0].reps: 0 is out of range" in result.err
 
 
+def test_show_by_id_of_a_broken_user_routine_says_why(cli, data_dir: Path, write) -> None:
+    write("mine.yaml", "name: Mine\ncategory: gentle\nsteps:\n  - {name: A, hodl: 5}\n",
+          data_dir / "routines")  # fmt: skip
+    result = cli("show", "mine")
+    assert result.code == 1
+    assert "mine.yaml:4:15: steps[0].hodl" in result.err
+
+
 def test_show_missing_path(cli) -> None:
     result = cli("show", "/nonexistent/x.yaml")
     assert result.code == 1 and "no such file" in result.err

@@ -13,7 +13,7 @@ _TEMPLATE = """\
 #     backroutine validate "{filename}"
 # and preview it with:
 #     backroutine show {routine_id}
-# The full format: ROUTINE_FORMAT.md (backroutine's README has a summary).
+# The whole format is in backroutine's README, under "Writing your own routine".
 # Durations are whole seconds (45) or text such as 45s, 2m, 1m30s.
 
 name: {name}
