@@ -282,6 +282,23 @@ class _Checker:
             out.append(item.strip())
         return tuple(out)
 
+    def choice(
+        self, node: Map, key: str, field: str, allowed: tuple[str, ...], hint: str
+    ) -> str | None:
+        """One of a few words, with a "did you mean" for a near miss."""
+        value = node[key]
+        if value is INVALID:
+            return None
+        if value in allowed:
+            return value  # type: ignore[return-value]
+        close = _did_you_mean(value, allowed) if isinstance(value, str) else ""
+        self.add(
+            node.value_marks[key],
+            _field(field, key),
+            f"{show_value(value)} is not allowed here{close}; {hint}",
+        )
+        return None
+
     def mapping(self, value: object, mark: Mark, field: str, what: str) -> Map | None:
         if value is INVALID:
             return None
@@ -322,18 +339,10 @@ class _Checker:
         category = None
         if "category" not in root:
             self.add(root.mark, "", f'"category" is missing; use one of: {", ".join(CATEGORIES)}')
-        elif root["category"] is not INVALID:
-            value = root["category"]
-            if value in CATEGORIES:
-                category = value
-            else:
-                hint = _did_you_mean(value, CATEGORIES) if isinstance(value, str) else ""
-                self.add(
-                    root.value_marks["category"],
-                    "category",
-                    f"{show_value(value)} is not a category{hint}; "
-                    f"use one of: {', '.join(CATEGORIES)}",
-                )
+        else:
+            category = self.choice(
+                root, "category", "", CATEGORIES, f"use one of: {', '.join(CATEGORIES)}"
+            )
         summary = self.text(root, "summary", "", limit=MAX_LINE_TEXT, one_line=True)
         description = self.text(root, "description", "")
         level = self.integer(root, "level", "", *LEVELS) if "level" in root else None
@@ -521,18 +530,11 @@ class _Checker:
                 seconds = reps * pace
 
         sides = "none"
-        if "sides" in node and kind != "rest" and node["sides"] is not INVALID:
-            value = node["sides"]
-            if value in SIDES:
-                sides = value
-            else:
-                hint = _did_you_mean(value, SIDES) if isinstance(value, str) else ""
-                self.add(
-                    node.value_marks["sides"],
-                    _field(field, "sides"),
-                    f"{show_value(value)} is not allowed{hint}; use both (left, then right) "
-                    "or none",
-                )
+        if "sides" in node and kind != "rest":
+            sides = (
+                self.choice(node, "sides", field, SIDES, "use both (left, then right) or none")
+                or "none"
+            )
         sets = 1
         if "sets" in node and kind != "rest":
             sets = self.integer(node, "sets", field, 1, MAX_SETS) or 1
