@@ -81,7 +81,45 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--category", choices=CATEGORIES, default="gentle", help="default: gentle")
 
     command("schema", "print the JSON Schema of a routine file", cmd_schema)
+
+    sub = command("play", "play a routine, step by step, with timers and sound cues", cmd_play)
+    sub.add_argument("routine", metavar="ROUTINE", help="a routine id or a path to a file")
+    sub.add_argument(
+        "--plain",
+        action="store_true",
+        help="one line of text per event (for screen readers, logs and pipes); the default "
+        "when the output is not a terminal",
+    )
+    sub.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        metavar="X",
+        help="play X times faster, to preview a routine (e.g. 10); not recorded",
+    )
+    sub.add_argument("--mute", action="store_true", help="no sound (the bell and cue text stay)")
+
+    sub = command("history", "the sessions you have played, newest first", cmd_history)
+    form = sub.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV (for a spreadsheet)")
+
+    sub = command("doctor", "check the installation: data folder, routines, sound", cmd_doctor)
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument("--play", action="store_true", help="play a test sound")
     return parser
+
+
+def _speed(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 2 or 10)") from None
+    if not math.isfinite(value) or not 0.1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use 0.1 to 1000")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -339,4 +377,149 @@ def cmd_schema(args: argparse.Namespace) -> int:
     from backroutine.core.schema import schema_json
 
     sys.stdout.write(schema_json())
+    return EXIT_OK
+
+
+# -- play ----------------------------------------------------------------------------------
+
+
+def _open_history(data_dir: Path):
+    """The history store, or None (with a clear word) when it cannot be used."""
+    from backroutine.core.history import HistoryError, HistoryStore
+
+    try:
+        store = HistoryStore.open(data_dir)
+    except HistoryError as exc:
+        print(f"backroutine: this session will not be recorded: {exc}", file=sys.stderr)
+        return None
+    for notice in store.notices:
+        print(f"backroutine: {notice}", file=sys.stderr)
+    return store
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from backroutine import audio
+    from backroutine.core.engine import Session, scaled_clock
+
+    data_dir = _data_dir(args)
+    routine = resolve_routine(args.routine, data_dir)
+    recorded = args.speed == 1.0
+    store = _open_history(data_dir) if recorded else None
+    plain = args.plain or not sys.stdout.isatty()
+    mode = "off" if args.mute else audio.audio_mode_from_env()
+    session = Session(routine, clock=scaled_clock(args.speed))
+    try:
+        if plain:
+            return _play_plain(session, store, mode, args.speed)
+        from backroutine.ui.app import run_player
+
+        return run_player(session, store=store, audio_mode=mode, speed=args.speed)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _play_plain(session, store, mode: str, speed: float) -> int:
+    from backroutine import audio
+    from backroutine.core.recording import SessionRecorder
+    from backroutine.plain import KeyReader, NoKeys, PlainPlayer, terminal_bell
+
+    def notice(message: str) -> None:
+        print(f"note: {message}", file=sys.stderr, flush=True)
+
+    player = audio.make_player(mode, ring=terminal_bell(), on_notice=notice)
+    recorder = SessionRecorder(store, session, on_notice=notice)
+    keys = KeyReader(sys.stdin) if sys.stdin is not None and sys.stdin.isatty() else NoKeys()
+    if speed != 1.0:
+        notice(f"previewing at {speed:g}x speed; this session is not recorded")
+    try:
+        return PlainPlayer(
+            session, player=player, recorder=recorder, out=sys.stdout, keys=keys, speed=speed
+        ).run()
+    finally:
+        player.close()
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store = _open_history(_data_dir(args))
+    if store is None:
+        raise UserError("the history cannot be read; see the message above")
+    with store:
+        sessions = store.sessions()
+    if args.json:
+        _print_json({"sessions": [s.to_dict() for s in sessions], "checkins": []})
+    elif args.csv:
+        from backroutine.core.export import sessions_csv
+
+        sys.stdout.write(sessions_csv(sessions))
+    else:
+        _print_history(sessions)
+    return EXIT_OK
+
+
+def _print_history(sessions: list) -> None:
+    from backroutine.core.durations import format_clock
+
+    if not sessions:
+        print("No sessions yet. Play a routine with: backroutine play ID")
+        return
+    rows = [
+        (
+            s.started_at[:16].replace("T", " "),
+            s.routine_name,
+            s.status + (f" ({s.reason})" if s.reason else ""),
+            format_clock(s.active_seconds),
+            f"{s.steps_done}/{s.steps_total}",
+        )
+        for s in sessions
+    ]
+    header = ("started", "routine", "status", "time", "steps")
+    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+# -- doctor --------------------------------------------------------------------------------
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from backroutine import audio
+    from backroutine.core.library import load_library
+
+    data_dir = _data_dir(args)
+    library = load_library(data_dir)
+    bundled = sum(1 for e in library if e.source == "bundled")
+    sound = audio.probe(play_test_sound=args.play)
+    report = {
+        "version": __version__,
+        "python": sys.version.split()[0],
+        "data_dir": str(data_dir),
+        "data_dir_exists": data_dir.is_dir(),
+        "routines_dir": str(paths.user_routines_dir(data_dir)),
+        "bundled_routines": bundled,
+        "user_routines": sum(1 for e in library if e.source == "user"),
+        "routine_problems": [str(p) for p in library.problems],
+        "bundled_routines_dir": str(paths.bundled_routines_dir()),
+        "bundled_sounds_dir": str(paths.bundled_sounds_dir()),
+        "bundled_sounds": sorted(paths.bundled_sound_names()),
+        "audio": sound,
+    }
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    print(f"backroutine {__version__} (Python {report['python']})")
+    print(f"data folder:      {data_dir}" + ("" if data_dir.is_dir() else " (not created yet)"))
+    print(f"your routines:    {report['routines_dir']} ({report['user_routines']} found)")
+    print(f"bundled routines: {bundled} in {report['bundled_routines_dir']}")
+    print(f"bundled sounds:   {', '.join(report['bundled_sounds']) or 'none found!'}")
+    print(f"audio mode:       {sound.get('mode')} (BACKROUTINE_AUDIO=auto|bell|off)")
+    if sound.get("works"):
+        print(f"sound:            works, through {sound.get('backend')}")
+    else:
+        print(f"sound:            not available: {sound.get('reason')}; the terminal bell is used")
+    for problem in library.problems:
+        print(f"problem: {problem}")
     return EXIT_OK

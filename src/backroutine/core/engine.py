@@ -386,3 +386,11 @@ class Session:
             self._frozen = min(now - self._origin, float(self.total_seconds))
         self.state = "finished"
         self.completed = completed
+
+
+def scaled_clock(factor: float, base: Clock = time.monotonic) -> Clock:
+    """A clock running `factor` times faster than `base`: previews at --speed."""
+    if factor == 1:
+        return base
+    start = base()
+    return lambda: start + (base() - start) * factor

@@ -1,0 +1,233 @@
+"""The plain text player: one line per event, for screen readers, logs and pipes.
+
+It starts at once. Where stdin is a terminal the TUI's keys work here too (read in cbreak
+mode, so Ctrl-C still interrupts); Ctrl-C and SIGTERM save the session as stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sys
+import termios
+import textwrap
+import tty
+from collections.abc import Callable
+from types import FrameType
+from typing import TextIO
+
+from backroutine.audio import Player
+from backroutine.core.advice import HURT_ADVICE, HURT_TITLE
+from backroutine.core.announce import describe, loudest
+from backroutine.core.durations import format_clock
+from backroutine.core.engine import Session
+from backroutine.core.recording import SessionRecorder
+
+KEYS_HELP = (
+    "Keys: space pause/resume · n or → next step · p or ← back · m mute · "
+    "h this hurts · q quit · ? help"
+)
+
+
+class Stop(Exception):
+    """SIGTERM, turned into something the loop can catch."""
+
+
+class KeyReader:
+    """Single keys from a terminal, without Enter; arrows become "left"/"right"."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.fd = stream.fileno()
+        self._saved: list | None = None
+
+    def __enter__(self) -> KeyReader:
+        self._saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+
+    def read(self, timeout: float | None) -> str | None:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return None
+        data = os.read(self.fd, 16).decode("utf-8", "replace")
+        if not data:
+            return None
+        if data.startswith("\x1b[C"):
+            return "right"
+        if data.startswith("\x1b[D"):
+            return "left"
+        if data[0] == " ":
+            return "space"
+        return data[0].lower()
+
+
+class NoKeys:
+    """Stdin is not a terminal: just wait."""
+
+    def __enter__(self) -> NoKeys:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def read(self, timeout: float | None) -> str | None:
+        if timeout is None:
+            signal.pause()  # paused with no keyboard cannot happen, but never spin
+        else:
+            select.select([], [], [], timeout)
+        return None
+
+
+class PlainPlayer:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        player: Player,
+        recorder: SessionRecorder,
+        out: TextIO,
+        keys: KeyReader | NoKeys,
+        speed: float = 1.0,
+    ) -> None:
+        self.session = session
+        self.routine = session.routine
+        self.player = player
+        self.recorder = recorder
+        self.out = out
+        self.keys = keys
+        self.speed = speed
+        self.muted = False
+        self.clock = session.clock
+
+    def say(self, text: str) -> None:
+        elapsed = format_clock(self.session.active_seconds)
+        self.out.write(f"[{elapsed:>5}] {text}\n")
+        self.out.flush()
+
+    def note(self, text: str) -> None:
+        self.out.write(f"{text}\n")
+        self.out.flush()
+
+    def intro(self) -> None:
+        routine = self.routine
+        self.note(
+            f"{routine.name} · {routine.category} · {format_clock(self.session.total_seconds)}"
+        )
+        if routine.summary:
+            self.note(routine.summary)
+        for caution in routine.cautions:
+            self.note(f"Caution: {caution}")
+        if isinstance(self.keys, KeyReader):
+            self.note(KEYS_HELP)
+
+    def handle(self, events: list) -> None:
+        self.recorder.saw(events)
+        for event in events:
+            line = describe(event, self.routine, self.session.next_segment)
+            if line:
+                self.say(line)
+        if not self.muted:
+            sound = loudest(events)
+            if sound is not None:
+                self.player.play(sound)
+
+    def run(self) -> int:
+        """Play to the end. Returns the exit code."""
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def on_term(signum: int, frame: FrameType | None) -> None:
+            raise Stop
+
+        signal.signal(signal.SIGTERM, on_term)
+        try:
+            with self.keys:
+                self.intro()
+                events = self.session.start()
+                self.recorder.started()  # the row exists from the first segment on
+                self.handle(events)
+                while self.session.state != "finished":
+                    key = self.keys.read(self._timeout())
+                    if key is not None and self.on_key(key):
+                        return 0
+                    self.handle(self.session.update())
+        except (KeyboardInterrupt, Stop):
+            self.stop("signal")
+            self.note("Stopped. The session is saved as stopped.")
+            return 130
+        except BrokenPipeError:
+            self.stop("signal")
+            return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        self.say(
+            f"Done: {self.session.steps_done} of {self.session.steps_total} steps, "
+            f"{format_clock(self.session.active_seconds)} of movement."
+        )
+        return 0
+
+    def _timeout(self) -> float | None:
+        wake = self.session.next_wake()
+        if wake is None:
+            return None
+        return max(0.0, (wake - self.clock()) / self.speed)
+
+    def stop(self, reason: str) -> None:
+        if self.session.state != "finished":
+            self.session.stop()
+        self.recorder.finish("stopped", reason=reason)
+
+    def on_key(self, key: str) -> bool:
+        """Act on a key; True when the player should end now."""
+        session = self.session
+        if key == "space":
+            session.toggle_pause()
+            self.say("Paused. Press space to go on." if session.state == "paused" else "Resumed.")
+        elif key in ("n", "right"):
+            self.handle(session.skip())
+        elif key in ("p", "left"):
+            self.handle(session.back())
+        elif key == "m":
+            self.muted = not self.muted
+            self.say("Sound off." if self.muted else "Sound on.")
+        elif key == "?":
+            self.note(KEYS_HELP)
+        elif key == "h":
+            self.stop("pain")
+            self.note("")
+            self.note(HURT_TITLE)
+            for line in HURT_ADVICE:
+                self.note(textwrap.fill(line, 78, initial_indent="- ", subsequent_indent="  "))
+            return True
+        elif key == "q":
+            was_running = session.state == "running"
+            session.pause()
+            self.note(
+                "Quit this routine? Press y to stop (it is saved as stopped), "
+                "any other key to go on."
+            )
+            answer = self.keys.read(None)
+            if answer == "y":
+                self.stop("quit")
+                self.say("Stopped.")
+                return True
+            if was_running:
+                session.resume()
+            self.say("Going on.")
+        return False
+
+
+def terminal_bell() -> Callable[[], None]:
+    """Ring the bell on the terminal, even when stdout is a pipe."""
+    stream = sys.stderr if sys.stderr.isatty() else None
+
+    def ring() -> None:
+        if stream is not None:
+            stream.write("\a")
+            stream.flush()
+
+    return ring

@@ -1,0 +1,1 @@
+"""The Textual TUI: one client of the core."""
