@@ -125,3 +125,9 @@ def test_complex_keys_are_refused() -> None:
 def test_empty_document() -> None:
     doc = read("# only a comment\n")
     assert doc.root is None and not doc.problems
+
+
+def test_an_alias_as_the_whole_document() -> None:
+    doc = read("*a\n")
+    assert doc.root is INVALID
+    assert "aliases" in doc.problems[0].message and doc.problems[0].mark == (1, 1)

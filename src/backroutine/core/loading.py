@@ -310,6 +310,8 @@ class _Checker:
     # -- the routine -----------------------------------------------------------------------
 
     def routine(self, root: object, root_mark: Mark) -> Routine | None:
+        if root is INVALID:
+            return None  # already reported
         if root is None:
             self.add(
                 (1, 1),

@@ -187,8 +187,9 @@ def read(text: str) -> Document:
                 )
                 value: object = INVALID
                 start = _mark(event.start_mark)
-                _attach(stack, value, start, problems, event)
-                if not stack:
+                if stack:
+                    _attach(stack, value, start, problems, event)
+                else:  # the whole document is an alias
                     root, root_mark, have_root = value, start, True
                 continue
 

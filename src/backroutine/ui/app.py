@@ -169,7 +169,19 @@ class PlayerApp(App[int]):
         self.show()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        # Reading the keys should not cost a hold: pause while the help is open.
+        was_running = self.session.state == "running"
+        self.session.pause()
+        self.show()
+        self.schedule()
+
+        def closed(_: object) -> None:
+            if was_running:
+                self.session.resume()
+                self.show()
+                self.schedule()
+
+        self.push_screen(HelpScreen(), closed)
 
     def action_ask_quit(self) -> None:
         was_running = self.session.state == "running"

@@ -42,6 +42,6 @@ class RoutineBar(Widget):
         filled = round(width * self._done)
         text = Text()
         text.append("━" * filled, style="bold green")
-        text.append("━" * (width - filled), style="grey37")
+        text.append("─" * (width - filled), style="grey50")
         text.append(" " + self._label)
         return text

@@ -14,7 +14,7 @@ KEYS = (
     ("p  or  ←", "back: start of this step, or the previous one"),
     ("m", "sound on / off"),
     ("h", "this hurts: stop, with advice"),
-    ("q", "quit (asks first; the session is saved as stopped)"),
+    ("q", "quit (asks first; saved as stopped)"),
     ("?", "this help"),
 )
 

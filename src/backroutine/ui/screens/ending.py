@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -35,7 +33,7 @@ class SummaryScreen(Screen[None]):
         self.body = "\n".join(lines)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="summary", classes="panel"):
+        with VerticalScroll(id="summary", classes="panel"):
             yield Static(self.title_text, classes="panel-title")
             yield Static(self.body)
             yield Static("Press Enter to close.", classes="dialog-hint")
@@ -46,8 +44,8 @@ class HurtScreen(Screen[None]):
     BINDINGS = [Binding("enter,q,escape", "app.quit_now", "Close")]
 
     def compose(self) -> ComposeResult:
-        advice = "\n\n".join(textwrap.fill(line, 70) for line in HURT_ADVICE)
-        with Vertical(id="hurt", classes="panel"):
+        advice = "\n\n".join(HURT_ADVICE)
+        with VerticalScroll(id="hurt", classes="panel"):
             yield Static(HURT_TITLE, classes="panel-title")
             yield Static(advice)
             yield Static("The session is saved as stopped. Press Enter to close.",

@@ -54,6 +54,11 @@ class PlayerScreen(Screen[None]):
             yield RoutineBar(id="bar")
         yield Footer()
 
+    def on_resize(self) -> None:
+        # Small terminals keep what matters most: the step, the countdown, what is next.
+        self.set_class(self.size.width < 70, "narrow")
+        self.set_class(self.size.height < 20, "short")
+
     def show(self, session: Session, *, muted: bool) -> None:
         segment = session.segment
         if segment is None:

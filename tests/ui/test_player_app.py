@@ -1,0 +1,195 @@
+"""Keys doing what they say, the right sounds at the right moments, every session recorded."""
+
+from __future__ import annotations
+
+from textual.widgets import Digits
+
+from backroutine.ui.screens.dialogs import ConfirmQuit, HelpScreen
+from backroutine.ui.screens.ending import HurtScreen, SummaryScreen
+from backroutine.ui.screens.intro import IntroScreen
+from backroutine.ui.screens.player import PlayerScreen
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def test_intro_then_enter_starts(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(rig.app.screen, IntroScreen)
+        assert "Test flow" in text_of(rig.app, "#intro-name")
+        assert "Stop if pain becomes sharp." in text_of(rig.app, "#intro-cautions")
+        assert "0:" in text_of(rig.app, "#intro-facts")
+        assert rig.session.state == "ready" and rig.rows() == []
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(rig.app.screen, PlayerScreen)
+        assert text_of(rig.app, "#step-name") == "Walk"
+        assert text_of(rig.app, "#phase") == "MOVE"
+        assert rig.app.screen.query_one("#countdown", Digits).value == "0:05"
+        (row,) = rig.rows()
+        assert row.status == "interrupted"  # the row exists from the first segment
+        assert rig.played() == [(0.0, "start")]
+
+
+async def test_the_whole_routine_sounds_and_records(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(100):
+            if rig.session.state == "finished":
+                break
+            rig.advance(0.5)
+        await pilot.pause()
+        await pilot.pause()
+        assert rig.session.state == "finished", rig.session.position
+        assert isinstance(rig.app.screen, SummaryScreen)
+        names = [name for _, name in rig.played()]
+        assert names[0] == "start" and names[-1] == "bell"
+        timeline = rig.played()
+        # walk 0-5, get ready 5-8 (ticks at 6, 7), twist L 8-14 (cue at 11), rest 14-18
+        # (side change, ticks 15-17), twist R 18-24 (cue 21), get ready 24-27, reps 27-33
+        assert (5.0, "rest") not in timeline
+        assert (5.0, "start") in timeline  # the get-ready segment starts
+        assert (6.0, "tick") in timeline and (7.0, "tick") in timeline
+        assert (8.0, "start") in timeline
+        assert (11.0, "chime") in timeline
+        assert (14.0, "side") in timeline  # switching sides wins over the rest sound
+        assert (21.0, "chime") in timeline
+        assert (28.0, "rep") in timeline
+        assert timeline[-1] == (33.0, "bell")
+        (row,) = rig.rows()
+        assert row.status == "completed" and row.steps_done == 3
+        assert row.active_seconds == 33.0
+
+
+async def test_space_pauses_and_resumes(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        rig.advance(2)
+        await pilot.press("space")
+        assert rig.session.state == "paused"
+        assert text_of(rig.app, "#phase").startswith("PAUSED")
+        rig.advance(30)
+        assert rig.session.position == 2
+        assert rig.app.screen.query_one("#countdown", Digits).value == "0:03"
+        await pilot.press("space")
+        assert rig.session.state == "running"
+        rig.advance(3)
+        assert text_of(rig.app, "#step-name") == "Twist"
+
+
+async def test_next_and_back(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("n")
+        assert text_of(rig.app, "#step-name") == "Twist"
+        assert text_of(rig.app, "#phase") == "GET READY"
+        await pilot.press("right")
+        assert text_of(rig.app, "#step-name") == "Tilt"
+        await pilot.press("p")  # within 3 s of Tilt's start: back to Twist
+        assert text_of(rig.app, "#step-name") == "Twist"
+        rig.advance(4)
+        await pilot.press("left")  # 4 s into Twist: restart it
+        assert text_of(rig.app, "#step-name") == "Twist"
+        assert rig.session.segment_elapsed() == 0
+
+
+async def test_mute_silences_sounds(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("m")
+        before = len(rig.sounds.played)
+        rig.advance(9)
+        assert len(rig.sounds.played) == before
+        assert "🔇" in text_of(rig.app, "#step-count")
+        await pilot.press("m")
+        rig.advance(3)  # the cue at 11 s
+        assert rig.played()[-1] == (12.0, "chime")
+
+
+async def test_cue_text_is_shown(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        rig.advance(11)
+        assert text_of(rig.app, "#cue") == "Breathe out"
+        rig.advance(3)
+        assert text_of(rig.app, "#cue") == ""
+
+
+async def test_quit_asks_and_saves_as_stopped(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        rig.advance(6)
+        await pilot.press("q")
+        assert isinstance(rig.app.screen, ConfirmQuit)
+        assert rig.session.state == "paused"
+        await pilot.press("n")
+        assert rig.session.state == "running"
+        await pilot.press("q")
+        await pilot.press("y")
+        await pilot.pause()
+    (row,) = rig.rows()
+    assert (row.status, row.reason, row.steps_done) == ("stopped", "quit", 1)
+    assert row.active_seconds == 6.0
+
+
+async def test_this_hurts_stops_and_advises(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        rig.advance(2)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(rig.app.screen, HurtScreen)
+        assert rig.session.state == "finished"
+        body = " ".join(str(w.render()) for w in rig.app.screen.query("Static"))
+        assert "see a doctor or physiotherapist" in body
+        (row,) = rig.rows()
+        assert (row.status, row.reason) == ("stopped", "pain")
+        await pilot.press("enter")
+
+
+async def test_help_pauses_while_open(rig) -> None:
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        assert isinstance(rig.app.screen, HelpScreen)
+        assert rig.session.state == "paused"
+        await pilot.press("escape")
+        assert rig.session.state == "running"
+
+
+async def test_every_key_on_every_screen_never_crashes(rig) -> None:
+    keys = ["space", "n", "p", "right", "left", "m", "question_mark", "escape", "x", "1",
+            "enter", "tab", "up", "down", "ctrl+z", "f1"]  # fmt: skip
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        for key in keys:
+            await pilot.press(key)
+            rig.advance(0.7)
+        await pilot.pause()
+        assert rig.app.is_running
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert rig.rows()[0].status in ("stopped", "completed")
+
+
+async def test_tiny_and_resized_terminal(rig) -> None:
+    async with rig.app.run_test(size=(20, 5)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        rig.advance(9)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not rig.app.screen.has_class("short")
+        await pilot.resize_terminal(40, 8)
+        await pilot.pause()
+        assert rig.app.screen.has_class("short") and rig.app.screen.has_class("narrow")
+        rig.advance(1)
+        assert rig.app.is_running

@@ -1,0 +1,31 @@
+"""SVG snapshots of the key screens at 80x24 (update with: pytest --snapshot-update)."""
+
+from __future__ import annotations
+
+
+def test_intro_screen(rig, snap_compare) -> None:
+    assert snap_compare(rig.app, terminal_size=(80, 24))
+
+
+def test_player_during_a_hold(rig, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        rig.advance(11)  # Twist, left side, the cue just fired
+        await pilot.pause()
+
+    assert snap_compare(rig.app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_player_during_reps(rig, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await pilot.press("enter")
+        await pilot.pause()
+        rig.advance(28.5)  # Tilt, rep 1, the hold phase
+        await pilot.pause()
+
+    assert snap_compare(rig.app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_screen(rig, snap_compare) -> None:
+    assert snap_compare(rig.app, terminal_size=(80, 24), press=["enter", "question_mark"])
