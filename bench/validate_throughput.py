@@ -79,10 +79,16 @@ def main() -> None:
             parse.append(timed(parse_cmd))
             validate.append(timed(validate_cmd))
         inproc = [
-            tuple(map(float, subprocess.check_output([sys.executable, "-c", IN_PROCESS, tmp],
-                                                     text=True).split()))
+            tuple(
+                map(
+                    float,
+                    subprocess.check_output(
+                        [sys.executable, "-c", IN_PROCESS, tmp], text=True
+                    ).split(),
+                )
+            )
             for _ in range(3)
-        ]  # fmt: skip
+        ]
     p, v = statistics.median(parse), statistics.median(validate)
     ip = statistics.median(x[0] for x in inproc)
     iv = statistics.median(x[1] for x in inproc)

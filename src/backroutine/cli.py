@@ -433,9 +433,14 @@ def _play_plain(session, store, mode: str, speed: float) -> int:
     if speed != 1.0:
         notice(f"previewing at {speed:g}x speed; this session is not recorded")
     try:
-        return PlainPlayer(
+        code = PlainPlayer(
             session, player=player, recorder=recorder, out=sys.stdout, keys=keys, speed=speed
         ).run()
+        if session.completed and player.name.startswith("sound"):
+            import time
+
+            time.sleep(1.5)  # let the end bell ring out: its player dies with this process
+        return code
     finally:
         player.close()
 
