@@ -62,7 +62,19 @@ class PlayerApp(App[int]):
                 loop.add_signal_handler(signum, self.action_quit_now, "signal")
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not the main thread (tests) or no signals here: the CLI still saves on exit
-        self.push_screen(IntroScreen(self.session.routine, self.session.total_seconds))
+        self.push_screen(
+            IntroScreen(self.session.routine, self.session.total_seconds, self.sound_line())
+        )
+
+    def sound_line(self) -> str:
+        """How the cues will be heard, said before the start (a toast is easy to miss)."""
+        name = self.player.name if self.player is not None else "silent"
+        if name == "silent" or self.audio_mode == "off":
+            return "Sound is off: follow the screen (cue texts and a flash)."
+        if name == "bell":
+            why = next(iter(self._notices), "") if self._notices else ""
+            return why or "Cues ring the terminal bell and flash the screen."
+        return "Sound is on: every step, side switch, rest and the end has its own sound."
 
     def on_unmount(self) -> None:
         if self.player is not None:

@@ -19,10 +19,11 @@ class IntroScreen(Screen[None]):
         Binding("question_mark", "app.help", "Keys"),
     ]
 
-    def __init__(self, routine: Routine, total_seconds: int) -> None:
+    def __init__(self, routine: Routine, total_seconds: int, sound: str = "") -> None:
         super().__init__()
         self.routine = routine
         self.total_seconds = total_seconds
+        self.sound = sound
 
     def compose(self) -> ComposeResult:
         routine = self.routine
@@ -41,5 +42,7 @@ class IntroScreen(Screen[None]):
             if routine.cautions:
                 lines = "\n".join(f"• {c}" for c in routine.cautions)
                 yield Static(f"[b]Take care[/b]\n{lines}", id="intro-cautions", markup=True)
+            if self.sound:
+                yield Static(self.sound, id="intro-sound", markup=False)
             yield Static("Press [b]Enter[/b] to start.", id="intro-start", markup=True)
         yield Footer()
