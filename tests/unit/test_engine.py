@@ -46,6 +46,16 @@ THREE = routine(
 )
 
 
+def playing(r=THREE, seconds: float = 0.0) -> tuple[Session, FakeClock]:
+    """A started session, `seconds` into it (events up to then consumed)."""
+    clock = FakeClock()
+    session = Session(r, clock=clock)
+    session.start()
+    clock.advance(seconds)
+    session.update()
+    return session, clock
+
+
 def run_to_end(session: Session, clock: FakeClock) -> list[tuple[float, object]]:
     """Jump from wake-up to wake-up, as a client would; (position, event) pairs."""
     out = [(0.0, e) for e in session.start()]
@@ -101,11 +111,7 @@ def test_rep_and_tempo_phases() -> None:
 def test_rep_now_reports_the_phase() -> None:
     r = routine("name: R\ncategory: gentle\ndefaults: {get_ready: 0}\nsteps:\n"
                 "  - {name: T, reps: 2, tempo: 2-1-2}\n")  # fmt: skip
-    clock = FakeClock()
-    session = Session(r, clock=clock)
-    session.start()
-    clock.advance(2.5)
-    session.update()
+    session, clock = playing(r, 2.5)
     assert session.rep_now() == (1, 2, "hold", pytest.approx(0.5))
     clock.advance(3)
     session.update()
@@ -113,9 +119,7 @@ def test_rep_now_reports_the_phase() -> None:
 
 
 def test_a_slow_frame_does_not_stretch_the_routine() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
+    session, clock = playing(THREE)
     clock.advance(7.3)  # the event loop stalled
     session.update()
     clock.advance(22.7)
@@ -125,18 +129,12 @@ def test_a_slow_frame_does_not_stretch_the_routine() -> None:
 
 
 def test_finishing_late_counts_only_the_routine() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
-    clock.advance(45)
-    session.update()
+    session, _clock = playing(THREE, 45)
     assert session.state == "finished" and session.active_seconds == pytest.approx(30)
 
 
 def test_pause_never_counts() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
+    session, clock = playing(THREE)
     clock.advance(4)
     session.pause()
     clock.advance(100)
@@ -153,9 +151,7 @@ def test_pause_never_counts() -> None:
 
 
 def test_skip_goes_to_the_next_step_and_does_not_credit_it() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
+    session, clock = playing(THREE)
     clock.advance(2)
     events = session.skip()
     assert [type(e) for e in events] == [SegmentStarted]
@@ -167,11 +163,7 @@ def test_skip_goes_to_the_next_step_and_does_not_credit_it() -> None:
 
 
 def test_skip_past_the_last_step_finishes_not_completed() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
-    clock.advance(25)
-    session.update()
+    session, _clock = playing(THREE, 25)
     assert session.skip() == [Finished(False)]
     assert session.state == "finished" and not session.completed
     assert session.steps_done == 2
@@ -179,22 +171,14 @@ def test_skip_past_the_last_step_finishes_not_completed() -> None:
 
 
 def test_back_restarts_the_step_after_three_seconds() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
-    clock.advance(14)
-    session.update()
+    session, _clock = playing(THREE, 14)
     events = session.back()
     assert session.position == pytest.approx(10)  # start of B
     assert events and events[0].segment.name == "B"
 
 
 def test_back_goes_to_the_previous_step_within_three_seconds() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
-    clock.advance(12)
-    session.update()
+    session, _clock = playing(THREE, 12)
     session.back()
     assert session.position == pytest.approx(0)  # start of A
     assert session.segment.name == "A"
@@ -202,9 +186,7 @@ def test_back_goes_to_the_previous_step_within_three_seconds() -> None:
 
 @pytest.mark.parametrize("into", [0.0, 3.0])
 def test_back_at_the_first_step_restarts_it(into: float) -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
+    session, clock = playing(THREE)
     clock.advance(into)
     session.update()
     session.back()
@@ -212,9 +194,7 @@ def test_back_at_the_first_step_restarts_it(into: float) -> None:
 
 
 def test_skip_and_back_while_paused_stay_paused() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
+    session, clock = playing(THREE)
     session.pause()
     events = session.skip()
     assert session.state == "paused"
@@ -231,9 +211,7 @@ def test_skip_over_an_end_cue_does_not_fire_it() -> None:
     r = routine("name: R\ncategory: gentle\nsteps:\n"
                 "  - {name: A, duration: 10s, cues: [{at: 100%, say: end}]}\n"
                 "  - {name: B, duration: 10s}\n")  # fmt: skip
-    clock = FakeClock()
-    session = Session(r, clock=clock)
-    session.start()
+    session, _clock = playing(r)
     events = session.skip()
     assert not any(isinstance(e, CueDue) for e in events)
 
@@ -242,20 +220,14 @@ def test_end_cue_fires_before_the_next_step() -> None:
     r = routine("name: R\ncategory: gentle\nsteps:\n"
                 "  - {name: A, duration: 10s, cues: [{at: 100%, say: end}]}\n"
                 "  - {name: B, duration: 10s}\n")  # fmt: skip
-    clock = FakeClock()
-    session = Session(r, clock=clock)
-    session.start()
+    session, clock = playing(r)
     clock.advance(10)
     events = session.update()
     assert [type(e).__name__ for e in events] == ["CueDue", "StepDone", "SegmentStarted"]
 
 
 def test_stop_ends_the_session_not_completed() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
-    clock.advance(12)
-    session.update()
+    session, clock = playing(THREE, 12)
     session.stop()
     assert session.state == "finished" and not session.completed
     assert session.active_seconds == pytest.approx(12)
@@ -279,9 +251,7 @@ def test_next_wake_is_the_next_second_or_event() -> None:
 
 
 def test_segment_remaining_counts_down() -> None:
-    clock = FakeClock()
-    session = Session(THREE, clock=clock)
-    session.start()
+    session, clock = playing(THREE)
     clock.advance(3.4)
     assert session.segment_remaining() == pytest.approx(6.6)
     assert session.remaining() == pytest.approx(26.6)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 from textual.timer import Timer
 
 from backroutine.audio import Player, make_player
@@ -181,35 +183,28 @@ class PlayerApp(App[int]):
         self.show()
 
     def action_help(self) -> None:
-        # Reading the keys should not cost a hold: pause while the help is open.
-        was_running = self.session.state == "running"
-        self.session.pause()
-        self.show()
-        self.schedule()
-
-        def closed(_: object) -> None:
-            if was_running:
-                self.session.resume()
-                self.show()
-                self.schedule()
-
-        self.push_screen(HelpScreen(), closed)
+        # Reading the keys should not cost a hold: the routine waits while the help is open.
+        self._ask(HelpScreen(), lambda _: False)
 
     def action_ask_quit(self) -> None:
+        self._ask(ConfirmQuit(), bool)
+
+    def _ask(self, modal: ModalScreen, ends: Callable[[object], bool]) -> None:
+        """Show a modal with the routine paused; go on afterwards unless `ends(answer)`."""
         was_running = self.session.state == "running"
         self.session.pause()
         self.show()
         self.schedule()
 
-        def answered(stop: bool | None) -> None:
-            if stop:
+        def answered(answer: object) -> None:
+            if ends(answer):
                 self.action_quit_now("quit")
             elif was_running:
                 self.session.resume()
                 self.show()
                 self.schedule()
 
-        self.push_screen(ConfirmQuit(), answered)
+        self.push_screen(modal, answered)
 
     def action_hurt(self) -> None:
         self._end_early("pain")
