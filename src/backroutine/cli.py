@@ -521,10 +521,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"bundled routines: {bundled} in {report['bundled_routines_dir']}")
     print(f"bundled sounds:   {', '.join(report['bundled_sounds']) or 'none found!'}")
     print(f"audio mode:       {sound.get('mode')} (BACKROUTINE_AUDIO=auto|bell|off)")
+    mode = sound.get("mode")
     if sound.get("works"):
-        print(f"sound:            works, through {sound.get('backend')}")
+        state = f"works, through {sound.get('backend')}"
     else:
-        print(f"sound:            not available: {sound.get('reason')}; the terminal bell is used")
+        state = f"not available: {sound.get('reason')}"
+    if mode == "off":
+        state += "; but the audio mode is off, so sessions are silent"
+    elif mode == "bell" or not sound.get("works"):
+        state += "; sessions use the terminal bell and a flash on screen"
+    print(f"sound:            {state}")
     for problem in library.problems:
         print(f"problem: {problem}")
     return EXIT_OK
