@@ -21,6 +21,7 @@ from backroutine.core.model import CATEGORIES, Routine
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_LOCKED = 3  # the routine's category is locked by the progression rules
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
@@ -104,10 +105,81 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV (for a spreadsheet)")
 
+    sub = command("checkin", "record how your back is: pain 0-10, spasms, a note", cmd_checkin)
+    sub.add_argument(
+        "--pain", type=_pain, metavar="N", help="0 = no pain ... 10 = worst imaginable"
+    )
+    sub.add_argument("--spasms", choices=("fewer", "same", "more"), help="compared with before")
+    sub.add_argument("--note", metavar="TEXT", help="anything worth remembering")
+    sub.add_argument(
+        "--date", type=_past_date, metavar="YYYY-MM-DD", help="a past day (taken as its noon)"
+    )
+    sub.add_argument(
+        "--new-episode", action="store_true", help="a new bout of back pain starts with this one"
+    )
+
+    sub = command(
+        "status", "what is open, what is locked and why; when to see a professional", cmd_status
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("stats", "sessions, minutes, streak and pain trend", cmd_stats)
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("safety", "the red-flag questions: signs that need a doctor", cmd_safety)
+    answers = sub.add_mutually_exclusive_group()
+    answers.add_argument(
+        "--yes", metavar="KEY,...", type=_flag_keys, help="answer yes to these (see the keys below)"
+    )
+    answers.add_argument("--none", action="store_true", help="answer no to every question")
+    answers.add_argument(
+        "--checked", action="store_true", help="a professional has checked what you answered yes"
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
     sub = command("doctor", "check the installation: data folder, routines, sound", cmd_doctor)
     sub.add_argument("--json", action="store_true", help="print JSON")
     sub.add_argument("--play", action="store_true", help="play a test sound")
     return parser
+
+
+def _pain(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number; give your pain from 0 (none) to 10 (worst)"
+        ) from None
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; use 0 (none) to 10 (worst)")
+    return value
+
+
+def _past_date(text: str):
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+    if day > date.today():
+        raise argparse.ArgumentTypeError(
+            f"{day} is in the future; check-ins are for today or past days"
+        )
+    return day
+
+
+def _flag_keys(text: str) -> list[str]:
+    from backroutine.core.health import RED_FLAG_KEYS
+
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in RED_FLAG_KEYS]
+    if unknown or not keys:
+        raise argparse.ArgumentTypeError(
+            f"unknown question key {', '.join(unknown) or repr(text)}; "
+            f"use: {', '.join(RED_FLAG_KEYS)}"
+        )
+    return keys
 
 
 def _speed(text: str) -> float:
@@ -126,8 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
-        parser.print_help()
-        return EXIT_OK
+        if sys.stdout.isatty() and sys.stdin.isatty():
+            args.run = cmd_home
+        else:
+            parser.print_help()
+            return EXIT_OK
     try:
         return args.run(args)
     except UserError as exc:
@@ -404,16 +479,66 @@ def cmd_play(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     routine = resolve_routine(args.routine, data_dir)
     recorded = args.speed == 1.0
-    store = _open_history(data_dir) if recorded else None
+    store = _open_history(data_dir)
+    _refuse_if_locked(routine, store)
+    if not recorded and store is not None:
+        store.close()
+        store = None
     plain = args.plain or not sys.stdout.isatty()
     mode = "off" if args.mute else audio.audio_mode_from_env()
     session = Session(routine, clock=scaled_clock(args.speed))
     try:
         if plain:
             return _play_plain(session, store, mode, args.speed)
-        from backroutine.ui.app import run_player
+        from backroutine.ui.app import make_app, run_app
 
-        return run_player(session, store=store, audio_mode=mode, speed=args.speed)
+        app = make_app(
+            store=store,
+            routine=routine,
+            data_dir=data_dir,
+            clock=scaled_clock(args.speed),
+            speed=args.speed,
+            audio_mode=mode,
+        )
+        return run_app(app)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _refuse_if_locked(routine: Routine, store) -> None:
+    """Strengthening waits until pain has clearly lessened (the progression rules)."""
+    from backroutine.core.progression import assess, lock_reason
+
+    progress = assess([]) if store is None else assess(store.checkins(), store.red_flags())
+    why = lock_reason(progress, routine.category)
+    if why:
+        if store is not None:
+            store.close()
+        raise UserError(
+            f'"{routine.name}" is a {routine.category} routine, and {routine.category} is '
+            f"locked. {why} Gentle and yoga routines are open: backroutine list",
+            EXIT_LOCKED,
+        )
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    """`backroutine` alone, in a terminal: the home screen."""
+    import time
+
+    from backroutine import audio
+    from backroutine.ui.app import make_app, run_app
+
+    data_dir = _data_dir(args)
+    store = _open_history(data_dir)
+    try:
+        app = make_app(
+            store=store,
+            data_dir=data_dir,
+            clock=time.monotonic,
+            audio_mode=audio.audio_mode_from_env(),
+        )
+        return run_app(app)
     finally:
         if store is not None:
             store.close()
@@ -454,15 +579,34 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise UserError("the history cannot be read; see the message above")
     with store:
         sessions = store.sessions()
+        checkins = store.checkins()
     if args.json:
-        _print_json({"sessions": [s.to_dict() for s in sessions], "checkins": []})
+        _print_json(
+            {
+                "sessions": [s.to_dict() for s in sessions],
+                "checkins": [c.to_dict() for c in reversed(checkins)],  # newest first, too
+            }
+        )
     elif args.csv:
-        from backroutine.core.export import sessions_csv
+        from backroutine.core.export import history_csv
 
-        sys.stdout.write(sessions_csv(sessions))
+        sys.stdout.write(history_csv(sessions, checkins))
     else:
         _print_history(sessions)
+        _print_checkins(checkins)
     return EXIT_OK
+
+
+def _print_checkins(checkins: list) -> None:
+    if not checkins:
+        return
+    print()
+    print("Check-ins (newest first):")
+    for c in reversed(checkins[-30:]):
+        extra = f", spasms {c.spasms}" if c.spasms else ""
+        extra += " (new episode)" if c.new_episode else ""
+        note = f" · {c.note}" if c.note else ""
+        print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2}{extra}{note}")
 
 
 def _print_history(sessions: list) -> None:
@@ -534,3 +678,30 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     for problem in library.problems:
         print(f"problem: {problem}")
     return EXIT_OK
+
+
+# -- check-ins, status, stats, safety (in their own module) ---------------------------------
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import checkin
+
+    return checkin(args)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import status
+
+    return status(args)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import stats
+
+    return stats(args)
+
+
+def cmd_safety(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import safety
+
+    return safety(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,7 @@ from backroutine.audio import RecordingPlayer
 from backroutine.core.engine import Session
 from backroutine.core.history import HistoryStore
 from backroutine.core.loading import load_text
-from backroutine.core.recording import SessionRecorder
-from backroutine.ui.app import PlayerApp, make_player_app
+from backroutine.ui.app import BackroutineApp, make_app
 
 ROUTINE = """\
 name: Test flow
@@ -42,11 +42,15 @@ class FakeClock:
 
 @dataclass
 class Rig:
-    app: PlayerApp
+    app: BackroutineApp
     clock: FakeClock
     sounds: RecordingPlayer
     store: HistoryStore
-    session: Session
+
+    @property
+    def session(self) -> Session:
+        assert self.app.session is not None
+        return self.app.session
 
     def advance(self, seconds: float) -> None:
         """Move time on and let the app catch up, as its timer would."""
@@ -64,10 +68,13 @@ class Rig:
 def rig(tmp_path: Path):
     clock = FakeClock()
     routine = load_text(ROUTINE, path=tmp_path / "test-flow.yaml")
-    session = Session(routine, clock=clock)
     store = HistoryStore.open(tmp_path / "data")
-    recorder = SessionRecorder(store, session)
     sounds = RecordingPlayer(clock=clock)
-    app = make_player_app(session, recorder=recorder, player=sounds)
-    yield Rig(app, clock, sounds, store, session)
+    app = make_app(store=store, routine=routine, clock=clock, player=sounds,
+                   data_dir=tmp_path / "data", now=fixed_now)  # fmt: skip
+    yield Rig(app, clock, sounds, store)
     store.close()
+
+
+def fixed_now() -> datetime:
+    return datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -39,7 +39,26 @@ def test_durations(value: object, seconds: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["30 secs", "", "m", "1.5m", "2h1s", 7201, 0, "0s", -1, "-5s", 1.5, True, None, "1s2m"]
+    "value",
+    [
+        "--0",
+        "-0",
+        "+5",
+        "30 secs",
+        "",
+        "m",
+        "1.5m",
+        "2h1s",
+        7201,
+        0,
+        "0s",
+        -1,
+        "-5s",
+        1.5,
+        True,
+        None,
+        "1s2m",
+    ],
 )
 def test_bad_durations(value: object) -> None:
     with pytest.raises(ValueProblem):

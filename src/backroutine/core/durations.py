@@ -10,6 +10,7 @@ MAX_SECONDS = 2 * 60 * 60  # "longer than 2 hours is an error"
 # Kept in step with DURATION_PATTERN in schema.py (a test checks they agree).
 _DURATION = re.compile(r"\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*\Z")
 DURATION_HELP = "use 45s, 2m, 1m30s or seconds"
+_WHOLE = re.compile(r"-?\d+\Z")
 
 
 class ValueProblem(ValueError):
@@ -29,7 +30,9 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> int:
         seconds = value
     elif isinstance(value, str):
         text = value.strip()
-        if text.lstrip("-").isdigit():
+        if _WHOLE.match(text):
+            if text.startswith("-"):
+                raise ValueProblem(f"{_show(value)} is negative; a duration must be positive")
             seconds = int(text)
         else:
             negative = text.startswith("-")

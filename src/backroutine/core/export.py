@@ -5,27 +5,65 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from datetime import datetime
 
-SESSION_COLUMNS = (
-    "started_at", "ended_at", "routine_id", "routine_name", "category", "status", "reason",
-    "active_seconds", "steps_done", "steps_total",
-)  # fmt: skip
+from backroutine.core.health import Checkin
+from backroutine.core.history import SessionRecord
+
+# One table: a row per session and a row per check-in, oldest first.
+COLUMNS = (
+    "type",
+    "time",
+    "routine_id",
+    "routine_name",
+    "category",
+    "status",
+    "reason",
+    "active_seconds",
+    "steps_done",
+    "steps_total",
+    "ended_at",
+    "pain",
+    "spasms",
+    "note",
+    "new_episode",
+)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> object:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (the OWASP
-    advice for CSV injection); numbers stay numbers."""
+    advice against CSV injection); numbers stay numbers."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return "" if value is None else value
 
 
-def sessions_csv(sessions: Iterable[object]) -> str:
+def _session_row(s: SessionRecord) -> dict[str, object]:
+    row = s.to_dict()
+    row.update(type="session", time=s.started_at)
+    return row
+
+
+def _checkin_row(c: Checkin) -> dict[str, object]:
+    when = c.at.isoformat(timespec="seconds")
+    return {
+        "type": "checkin",
+        "time": when,
+        "pain": c.pain,
+        "spasms": c.spasms,
+        "note": c.note,
+        "new_episode": int(c.new_episode),
+    }
+
+
+def history_csv(sessions: Iterable[SessionRecord], checkins: Iterable[Checkin]) -> str:
+    rows = [_session_row(s) for s in sessions] + [_checkin_row(c) for c in checkins]
+    rows.sort(key=lambda row: datetime.fromisoformat(str(row["time"])))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SESSION_COLUMNS)
-    for session in sessions:
-        writer.writerow([safe_cell(getattr(session, column)) for column in SESSION_COLUMNS])
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(column)) for column in COLUMNS])
     return out.getvalue()

@@ -1,4 +1,6 @@
-"""The session history: one SQLite row per routine played, written while it plays.
+"""The history: routines played, pain check-ins, red-flag answers and a few settings, in SQLite.
+
+Sessions get one row per routine played, written while it plays.
 
 The row is inserted as "interrupted" the moment a routine starts and updated at every step
 boundary, so a process killed without warning (SIGKILL, a power cut) still leaves an honest
@@ -8,9 +10,13 @@ Several processes may write at once (two players and a check-in): the database r
 mode, every write is one BEGIN IMMEDIATE transaction, and a lock that outlasts SQLite's own
 busy timeout is retried with a short backoff before giving up with a HistoryError.
 
-Pain scores will live here too (health data), so a folder this module creates is private
+Pain scores and red-flag answers are health data, so a folder this module creates is private
 (0o700) and so is the database file (0o600). A damaged database is moved aside, never deleted
 or overwritten, and the user is told once through `notices`.
+
+Check-ins may be added late (backfilled) and are read back in the order of the moment they
+describe. Red-flag answers are never changed or deleted but for the mark that a professional has
+checked them: the latest row is the current state, the earlier ones its history.
 """
 
 from __future__ import annotations
@@ -18,18 +24,29 @@ from __future__ import annotations
 import contextlib
 import errno
 import itertools
+import json
 import math
 import os
 import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, cast
+
+from backroutine.core.health import (
+    PAIN_MAX,
+    PAIN_MIN,
+    RED_FLAG_KEYS,
+    SPASMS,
+    Checkin,
+    RedFlagAnswers,
+    Spasms,
+)
 
 DB_NAME = "history.sqlite3"
 Status = Literal["completed", "stopped", "interrupted"]
@@ -46,6 +63,16 @@ _MAX_BACKOFF = 0.25
 # Files SQLite keeps beside the database; they belong to it and move with it.
 _SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 _ADVICE = "or use --data-dir to keep the history elsewhere"
+
+NOTE_MAX_CHARS = 500  # a check-in's note, once stripped
+SETTING_KEY_MAX_CHARS = 100
+
+# Part of schema version 2, never to be edited: a time as timestamp() writes it, ISO 8601 to
+# the second with a zone offset in whole minutes, which julianday() can read.
+_V2_TIME = (
+    "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+    "[+-][0-9][0-9]:[0-9][0-9]'"
+)
 
 # _MIGRATIONS[n] takes a database from schema version n to n + 1 (PRAGMA user_version).
 # Append new versions, never edit old ones: a file at version 1 must upgrade the same way.
@@ -69,6 +96,38 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # By the instant, not the text: "08:00:00+01:00" comes before "07:30:00+00:00", and
         # the offset changes with daylight saving time and travel.
         "CREATE INDEX sessions_started_at ON sessions (julianday(started_at), id)",
+    ),
+    (
+        f"""
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL CHECK (at {_V2_TIME} AND julianday(at) IS NOT NULL),
+            pain INTEGER NOT NULL CHECK (typeof(pain) = 'integer' AND pain BETWEEN 0 AND 10),
+            spasms TEXT CHECK (spasms IS NULL OR spasms IN ('fewer', 'same', 'more')),
+            note TEXT CHECK (note IS NULL OR typeof(note) = 'text'),
+            new_episode INTEGER NOT NULL DEFAULT 0 CHECK (new_episode IN (0, 1)),
+            created_at TEXT NOT NULL CHECK (created_at {_V2_TIME})
+        )
+        """,
+        "CREATE INDEX checkins_at ON checkins (julianday(at), id)",
+        # Appended to, never deleted from; checked_at is the only thing ever updated.
+        f"""
+        CREATE TABLE red_flag_answers (
+            id INTEGER PRIMARY KEY,
+            answered_at TEXT NOT NULL
+                CHECK (answered_at {_V2_TIME} AND julianday(answered_at) IS NOT NULL),
+            yes TEXT NOT NULL CHECK (yes GLOB '[[]*]'),
+            checked_at TEXT
+                CHECK (checked_at IS NULL OR (checked_at {_V2_TIME}
+                    AND julianday(checked_at) IS NOT NULL))
+        )
+        """,
+        """
+        CREATE TABLE settings (
+            key TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
     ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -230,20 +289,137 @@ class HistoryStore:
         """Newest first (by the instant started, then id); all of them without a limit."""
         if limit is not None:
             _check_count("limit", limit)
-        query = (
-            f"SELECT {_COLUMNS} FROM sessions ORDER BY julianday(started_at) DESC, id DESC LIMIT ?"
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM sessions ORDER BY julianday(started_at) DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
         )
-        with self._lock:
-            try:
-                rows = _retrying(
-                    self._connection,
-                    lambda: self._connection.execute(
-                        query, (-1 if limit is None else limit,)
-                    ).fetchall(),
-                )
-            except sqlite3.Error as exc:
-                raise HistoryError(_sqlite_problem(exc, self.path)) from None
         return [SessionRecord(*row) for row in rows]
+
+    # -- check-ins ----------------------------------------------------------------------------
+
+    def add_checkin(
+        self,
+        *,
+        at: datetime,
+        pain: int,
+        spasms: str | None = None,
+        note: str | None = None,
+        new_episode: bool = False,
+    ) -> Checkin:
+        """Record how the back feels at a moment (naive: local time), possibly in the past;
+        the check-in as stored: with its id, `at` to the second and the note stripped."""
+        if isinstance(pain, bool) or not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:
+            raise ValueError(
+                f"pain must be a whole number from {PAIN_MIN} to {PAIN_MAX}, not {pain!r}"
+            )
+        if spasms is not None and (not isinstance(spasms, str) or spasms not in SPASMS):
+            raise ValueError(f"spasms must be one of {SPASMS} or None, not {spasms!r}")
+        if not isinstance(new_episode, bool):
+            raise ValueError(f"new_episode must be True or False, not {new_episode!r}")
+        note = _clean_note(note)
+        stamp = _stamp("at", at)
+        cursor = self._write(
+            "INSERT INTO checkins (at, pain, spasms, note, new_episode, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (stamp, int(pain), spasms, note, int(new_episode), _now()),
+        )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return Checkin(
+            at=datetime.fromisoformat(stamp),
+            pain=int(pain),
+            spasms=cast(Spasms | None, spasms),
+            note=note,
+            new_episode=new_episode,
+            id=cursor.lastrowid,
+        )
+
+    def checkins(self) -> list[Checkin]:
+        """All check-ins, oldest first by the moment they describe (then by id)."""
+        rows = self._read(
+            "SELECT id, at, pain, spasms, note, new_episode FROM checkins"
+            " ORDER BY julianday(at), id",
+            (),
+        )
+        return [
+            Checkin(
+                at=self._moment(at),
+                pain=pain,
+                spasms=cast(Spasms | None, spasms),
+                note=note,
+                new_episode=bool(new_episode),
+                id=checkin_id,
+            )
+            for checkin_id, at, pain, spasms, note, new_episode in rows
+        ]
+
+    # -- red flags ----------------------------------------------------------------------------
+
+    def save_red_flags(self, yes: Iterable[str], *, at: datetime) -> RedFlagAnswers:
+        """Record a new set of answers (the keys answered yes, from RED_FLAG_KEYS); it becomes
+        the current state, not yet checked by a professional. Earlier answers are kept."""
+        if isinstance(yes, str | bytes):
+            raise ValueError(f"yes must be a collection of red-flag keys, not {yes!r}")
+        keys = list(yes)
+        unknown = [key for key in keys if not isinstance(key, str) or key not in RED_FLAG_KEYS]
+        if unknown:
+            raise ValueError(
+                f"unknown red-flag keys {unknown!r}; the keys are {', '.join(RED_FLAG_KEYS)}"
+            )
+        stamp = _stamp("at", at)
+        chosen = frozenset(keys)
+        self._write(
+            "INSERT INTO red_flag_answers (answered_at, yes, checked_at) VALUES (?, ?, NULL)",
+            (stamp, json.dumps([key for key in RED_FLAG_KEYS if key in chosen])),
+        )
+        return RedFlagAnswers(answered_at=datetime.fromisoformat(stamp), yes=chosen)
+
+    def mark_red_flags_checked(self, *, at: datetime) -> RedFlagAnswers:
+        """Record that a professional has checked the current answers (naive `at`: local
+        time); the answers as they now stand. ValueError if no answers were ever saved.
+
+        A mark earlier than the answers it is set on leaves their flags open (see
+        RedFlagAnswers.open_flags): checking cannot come before the answers were given."""
+        stamp = _stamp("at", at)
+
+        def mark(connection: sqlite3.Connection) -> tuple[str, str]:
+            row = connection.execute(
+                "SELECT id, answered_at, yes FROM red_flag_answers ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise ValueError("no red-flag answers to mark as checked; save_red_flags first")
+            connection.execute(
+                "UPDATE red_flag_answers SET checked_at = ? WHERE id = ?", (stamp, row[0])
+            )
+            return row[1], row[2]
+
+        answered_at, yes = self._transaction(mark)
+        return self._answers(answered_at, yes, stamp)
+
+    def red_flags(self) -> RedFlagAnswers:
+        """The current (latest) answers; RedFlagAnswers() if the questions were never asked."""
+        rows = self._read(
+            "SELECT answered_at, yes, checked_at FROM red_flag_answers ORDER BY id DESC LIMIT 1",
+            (),
+        )
+        return self._answers(*rows[0]) if rows else RedFlagAnswers()
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        """A small stored value, such as "first_run_done"; None if it was never set."""
+        _check_key(key)
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        _check_key(key)
+        if not isinstance(value, str):
+            raise ValueError(f"a setting's value must be a string, not {value!r}")
+        self._write(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
@@ -262,25 +438,69 @@ class HistoryStore:
 
     def _write(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
         """One statement in its own write transaction, committed before returning."""
+        return self._transaction(lambda connection: connection.execute(sql, parameters))
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """work(connection) in one write transaction, committed before returning, retried as
+        a whole while the database is locked; rolled back if work raises."""
         connection = self._connection
 
-        def attempt() -> sqlite3.Cursor:
+        def attempt() -> T:
             # IMMEDIATE takes the write lock up front: a read lock upgraded later can fail at
             # once in WAL mode, without waiting for the busy timeout.
             connection.execute("BEGIN IMMEDIATE")
             try:
-                cursor = connection.execute(sql, parameters)
+                result = work(connection)
                 connection.execute("COMMIT")
             except BaseException:
                 _rollback(connection)
                 raise
-            return cursor
+            return result
 
         with self._lock:
             try:
                 return _retrying(connection, attempt)
             except sqlite3.Error as exc:
                 raise HistoryError(_sqlite_problem(exc, self.path)) from None
+
+    def _read(self, query: str, parameters: tuple[object, ...]) -> list[tuple[object, ...]]:
+        with self._lock:
+            try:
+                return _retrying(
+                    self._connection,
+                    lambda: self._connection.execute(query, parameters).fetchall(),
+                )
+            except sqlite3.Error as exc:
+                raise HistoryError(_sqlite_problem(exc, self.path)) from None
+
+    def _moment(self, text: object) -> datetime:
+        """A stored time read back, always aware; HistoryError if it was tampered with."""
+        try:
+            moment = datetime.fromisoformat(cast(str, text))
+        except (TypeError, ValueError):
+            moment = None
+        if moment is None or moment.utcoffset() is None:
+            raise HistoryError(
+                f"the history {self.path} holds a time that cannot be read ({text!r}); "
+                f"move the file away {_ADVICE}"
+            )
+        return moment
+
+    def _answers(self, answered_at: object, yes: object, checked_at: object) -> RedFlagAnswers:
+        try:
+            keys = json.loads(cast(str, yes))
+        except (TypeError, ValueError):
+            keys = None
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            raise HistoryError(
+                f"the history {self.path} holds red-flag answers that cannot be read "
+                f"({yes!r}); move the file away {_ADVICE}"
+            )
+        return RedFlagAnswers(
+            answered_at=self._moment(answered_at),
+            yes=frozenset(keys),
+            checked_at=None if checked_at is None else self._moment(checked_at),
+        )
 
     def _require_row(self, cursor: sqlite3.Cursor, session_id: int) -> None:
         if cursor.rowcount == 0:
@@ -562,6 +782,43 @@ def _sqlite_problem(exc: sqlite3.Error, path: Path) -> str:
 def _check_count(name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+
+
+def _stamp(name: str, moment: datetime) -> str:
+    """timestamp(moment), refusing what is not a datetime or what SQLite could not read."""
+    if not isinstance(moment, datetime):
+        raise ValueError(f"{name} must be a datetime, not {moment!r}")
+    stamp = timestamp(moment)
+    offset = datetime.fromisoformat(stamp).utcoffset()
+    if offset is None or offset % timedelta(minutes=1):
+        raise ValueError(f"{name} must have a zone offset in whole minutes, not {stamp!r}")
+    return stamp
+
+
+def _now() -> str:
+    return timestamp(datetime.now().astimezone())
+
+
+def _clean_note(note: str | None) -> str | None:
+    """The note stripped, None if nothing is left; ValueError if it is not text or too long."""
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise ValueError(f"note must be a string or None, not {note!r}")
+    note = note.strip()
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValueError(
+            f"note must be at most {NOTE_MAX_CHARS} characters, not {len(note)}; shorten it"
+        )
+    return note or None
+
+
+def _check_key(key: str) -> None:
+    if not isinstance(key, str) or not key or len(key) > SETTING_KEY_MAX_CHARS:
+        raise ValueError(
+            f"a setting's key must be a string of 1 to {SETTING_KEY_MAX_CHARS} characters, "
+            f"not {key!r}"
+        )
 
 
 def _seconds(value: float) -> float:

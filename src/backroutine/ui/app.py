@@ -1,7 +1,9 @@
-"""The Textual app: wires the session engine to the screens, the sound and the history.
+"""The Textual app: the home screen, and the player that walks a routine.
 
-One factory (`make_player_app`) builds it for the CLI and for the tests, which inject a fake
-clock, a recording sound player and a store.
+It wires the session engine to the screens, the sound and the history (attributes down,
+messages up: screens show what they are given and call the app's actions). One factory,
+`make_app`, builds it for the CLI and for the tests, which inject a fake clock, a recording
+sound player and a store.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from textual.app import App
@@ -18,36 +21,55 @@ from textual.timer import Timer
 
 from backroutine.audio import Player, make_player
 from backroutine.core.announce import loudest
-from backroutine.core.engine import CueDue, Event, Finished, SegmentStarted, Session, SideChanged
-from backroutine.core.recording import SessionRecorder
+from backroutine.core.engine import (
+    Clock,
+    CueDue,
+    Event,
+    Finished,
+    SegmentStarted,
+    Session,
+    SideChanged,
+)
+from backroutine.core.model import Routine
+from backroutine.core.progression import Progress, assess, lock_reason
+from backroutine.core.recording import SessionRecorder, local_now
+from backroutine.ui.commands import BackroutineCommands
 from backroutine.ui.screens.dialogs import ConfirmQuit, HelpScreen
 from backroutine.ui.screens.ending import HurtScreen, SummaryScreen
 from backroutine.ui.screens.intro import IntroScreen
 from backroutine.ui.screens.player import PlayerScreen
 
 
-class PlayerApp(App[int]):
+class BackroutineApp(App[int]):
     CSS_PATH = Path(__file__).with_name("backroutine.tcss")
     TITLE = "backroutine"
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS = App.COMMANDS | {BackroutineCommands}
     BINDINGS = [Binding("ctrl+c", "quit_now", "Quit", show=False, priority=True)]
 
     def __init__(
         self,
-        session: Session,
         *,
-        recorder: SessionRecorder,
+        store: object | None,
+        routine: Routine | None = None,
+        data_dir: Path | None = None,
+        clock: Clock,
+        speed: float = 1.0,
         audio_mode: str = "auto",
         player: Player | None = None,
-        speed: float = 1.0,
+        now: Callable[[], datetime] = local_now,
     ) -> None:
         super().__init__()
-        self.session = session
-        self.recorder = recorder
+        self.store = store
+        self.start_routine = routine  # play this one (backroutine play), else the home screen
+        self.data_dir = data_dir
+        self.clock = clock
+        self.speed = speed
         self.audio_mode = audio_mode
         self.player = player
-        self.speed = speed
+        self.now = now
         self.muted = False
+        self.session: Session | None = None
+        self.recorder: SessionRecorder | None = None
         self._timer: Timer | None = None
         self._player_screen: PlayerScreen | None = None
         self._notices: set[str] = set()
@@ -57,26 +79,20 @@ class PlayerApp(App[int]):
     def on_mount(self) -> None:
         if self.player is None:
             self.player = make_player(self.audio_mode, ring=self.bell, on_notice=self.notice)  # type: ignore[arg-type]
-        self.recorder.on_notice = self.notice
         try:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(signum, self.action_quit_now, "signal")
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not the main thread (tests) or no signals here: the CLI still saves on exit
-        self.push_screen(
-            IntroScreen(self.session.routine, self.session.total_seconds, self.sound_line())
-        )
+        if self.start_routine is not None:
+            self.open_routine(self.start_routine)
+        else:
+            from backroutine.ui.screens.home import HomeScreen
 
-    def sound_line(self) -> str:
-        """How the cues will be heard, said before the start (a toast is easy to miss)."""
-        name = self.player.name if self.player is not None else "silent"
-        if name == "silent" or self.audio_mode == "off":
-            return "Sound is off: follow the screen (cue texts and a flash)."
-        if name == "bell":
-            why = next(iter(self._notices), "") if self._notices else ""
-            return why or "Cues ring the terminal bell and flash the screen."
-        return "Sound is on: every step, side switch, rest and the end has its own sound."
+            self.push_screen(HomeScreen())
+            if self.store is not None and not self.store.red_flags().asked:  # type: ignore[attr-defined]
+                self.action_safety()
 
     def on_unmount(self) -> None:
         if self.player is not None:
@@ -88,11 +104,56 @@ class PlayerApp(App[int]):
             self._notices.add(message)
             self.notify(message, timeout=8)
 
+    def progress(self) -> Progress:
+        if self.store is None:
+            return assess([])
+        return assess(self.store.checkins(), self.store.red_flags())  # type: ignore[attr-defined]
+
+    def sound_line(self) -> str:
+        """How the cues will be heard, said before the start (a toast is easy to miss)."""
+        name = self.player.name if self.player is not None else "silent"
+        if name == "silent" or self.audio_mode == "off":
+            return "Sound is off: follow the screen (cue texts and a flash)."
+        if name == "bell":
+            why = next(iter(self._notices), "") if self._notices else ""
+            return why or "Cues ring the terminal bell and flash the screen."
+        return "Sound is on: every step, side switch, rest and the end has its own sound."
+
+    # -- choosing and starting a routine --------------------------------------------------
+
+    def open_routine(self, routine: Routine) -> None:
+        """The routine's detail screen; Enter there starts it (unless it is locked)."""
+        self.session = Session(routine, clock=self.clock)
+        locked = lock_reason(self.progress(), routine.category)
+        self.push_screen(
+            IntroScreen(routine, self.session.total_seconds, self.sound_line(), locked)
+        )
+
+    def action_start_routine(self) -> None:
+        session = self.session
+        if session is None or session.state != "ready":
+            return
+        if lock_reason(self.progress(), session.routine.category):
+            return
+        self.recorder = SessionRecorder(self.store, session, now=self.now, on_notice=self.notice)  # type: ignore[arg-type]
+        events = session.start()
+        self.recorder.started()  # the row exists from the first segment on
+        self._player_screen = PlayerScreen()
+        self.switch_screen(self._player_screen)
+        self.call_after_refresh(self._after_start, events)
+
+    def _after_start(self, events: list[Event]) -> None:
+        self.handle(events)
+        self.show()
+        self.schedule()
+
     # -- the clock ----------------------------------------------------------------------------
 
     def wake(self) -> None:
         """Bring the screen and the history up to the session's present."""
         self._timer = None
+        if self.session is None:
+            return
         self.handle(self.session.update())
         self.show()
         self.schedule()
@@ -102,18 +163,19 @@ class PlayerApp(App[int]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        wake = self.session.next_wake()
+        wake = self.session.next_wake() if self.session is not None else None
         if wake is None:
             return
-        delay = max(0.0, (wake - self.session.clock()) / self.speed)
+        delay = max(0.0, (wake - self.clock()) / self.speed)
         self._timer = self.set_timer(delay + 0.002, self.wake)
 
     def show(self) -> None:
-        if self._player_screen is not None and self.session.state != "finished":
-            self._player_screen.show(self.session, muted=self.muted)
+        session = self.session
+        if self._player_screen is not None and session is not None and session.state != "finished":
+            self._player_screen.show(session, muted=self.muted)
 
     def handle(self, events: list[Event]) -> None:
-        if not events:
+        if not events or self.recorder is None:
             return
         self.recorder.saw(events)
         screen = self._player_screen
@@ -129,12 +191,13 @@ class PlayerApp(App[int]):
             self.player.play(sound)
         if screen is not None and any(isinstance(e, SegmentStarted | SideChanged) for e in events):
             screen.flash()
-        finished = [e for e in events if isinstance(e, Finished)]
-        if finished:
+        if any(isinstance(e, Finished) for e in events):
             self.show_summary()
 
     def show_summary(self) -> None:
         session = self.session
+        assert session is not None and self.recorder is not None
+        self._player_screen = None
         self.switch_screen(
             SummaryScreen(
                 name=session.routine.name,
@@ -143,40 +206,65 @@ class PlayerApp(App[int]):
                 steps_done=session.steps_done,
                 steps_total=session.steps_total,
                 recorded=self.recorder.store is not None,
+                can_check_in=self.store is not None and self.recorder.store is not None,
             )
         )
-        self._player_screen = None
+
+    # -- after the routine ----------------------------------------------------------------
+
+    def save_checkin(self, pain: int, spasms: str | None = None, note: str | None = None) -> str:
+        """Store a check-in; returns what to tell the person."""
+        if self.store is None:
+            return "Not saved: the history cannot be written."
+        before = self.progress()
+        try:
+            self.store.add_checkin(at=self.now(), pain=pain, spasms=spasms, note=note)  # type: ignore[attr-defined]
+        except Exception as exc:
+            return f"Not saved: {exc}"
+        after = self.progress()
+        message = f"Saved: pain {pain}."
+        if "strengthening" in after.unlocked and "strengthening" not in before.unlocked:
+            message += " Strengthening is now unlocked: your pain has clearly lessened."
+        elif "strengthening" in before.unlocked and "strengthening" not in after.unlocked:
+            message += " Strengthening is locked again for now."
+        return f"{message} {after.progress_text}"
+
+    def action_close_routine(self) -> None:
+        """Leave the summary (or advice, or detail) screen: home, or out when we came to play."""
+        self.session = None
+        self.recorder = None
+        if self.start_routine is not None:
+            self.exit(0)
+            return
+        self.pop_screen()
+        self.refresh_home()
+
+    def refresh_home(self) -> None:
+        from backroutine.ui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_data()
 
     # -- actions (keys) -------------------------------------------------------------------
 
-    def action_start_routine(self) -> None:
-        if self.session.state != "ready":
-            return
-        events = self.session.start()
-        self.recorder.started()
-        self._player_screen = PlayerScreen()
-        self.switch_screen(self._player_screen)
-        self.call_after_refresh(self._after_start, events)
-
-    def _after_start(self, events: list[Event]) -> None:
-        self.handle(events)
-        self.show()
-        self.schedule()
-
     def action_toggle_pause(self) -> None:
-        self.session.toggle_pause()
-        self.show()
-        self.schedule()
+        if self.session is not None:
+            self.session.toggle_pause()
+            self.show()
+            self.schedule()
 
     def action_skip(self) -> None:
-        self.handle(self.session.skip())
-        self.show()
-        self.schedule()
+        if self.session is not None:
+            self.handle(self.session.skip())
+            self.show()
+            self.schedule()
 
     def action_back(self) -> None:
-        self.handle(self.session.back())
-        self.show()
-        self.schedule()
+        if self.session is not None:
+            self.handle(self.session.back())
+            self.show()
+            self.schedule()
 
     def action_mute(self) -> None:
         self.muted = not self.muted
@@ -189,18 +277,23 @@ class PlayerApp(App[int]):
     def action_ask_quit(self) -> None:
         self._ask(ConfirmQuit(), bool)
 
+    def action_quit(self) -> None:  # Textual's own quit (command palette): save first
+        self.action_quit_now("quit")
+
     def _ask(self, modal: ModalScreen, ends: Callable[[object], bool]) -> None:
         """Show a modal with the routine paused; go on afterwards unless `ends(answer)`."""
-        was_running = self.session.state == "running"
-        self.session.pause()
+        session = self.session
+        was_running = session is not None and session.state == "running"
+        if session is not None:
+            session.pause()
         self.show()
         self.schedule()
 
         def answered(answer: object) -> None:
             if ends(answer):
-                self.action_quit_now("quit")
-            elif was_running:
-                self.session.resume()
+                self.action_stop_routine()
+            elif was_running and session is not None:
+                session.resume()
                 self.show()
                 self.schedule()
 
@@ -211,6 +304,12 @@ class PlayerApp(App[int]):
         self._player_screen = None
         self.switch_screen(HurtScreen())
 
+    def action_stop_routine(self) -> None:
+        """From the player's quit question: stop, save, and go home (or out)."""
+        self._end_early("quit")
+        self._player_screen = None
+        self.action_close_routine()
+
     def action_quit_now(self, reason: str = "quit") -> None:
         self._end_early(reason)
         self.exit(0)
@@ -219,31 +318,62 @@ class PlayerApp(App[int]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if self.session.state in ("running", "paused"):
-            self.session.stop()
-            self.recorder.finish("stopped", reason=reason)
+        session = self.session
+        if session is not None and session.state in ("running", "paused"):
+            session.stop()
+            if self.recorder is not None:
+                self.recorder.finish("stopped", reason=reason)
+
+    # -- home actions ---------------------------------------------------------------------
+
+    def action_checkin(self) -> None:
+        from backroutine.ui.screens.checkin import CheckinScreen
+
+        self.push_screen(CheckinScreen(), lambda _: self.refresh_home())
+
+    def action_safety(self) -> None:
+        from backroutine.ui.screens.safety import SafetyScreen
+
+        flags = self.store.red_flags() if self.store is not None else None  # type: ignore[attr-defined]
+        self.push_screen(SafetyScreen(flags), lambda _: self.refresh_home())
+
+    def action_history(self) -> None:
+        from backroutine.ui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen())
 
 
-def make_player_app(
-    session: Session,
+def make_app(
     *,
-    recorder: SessionRecorder,
+    store: object | None,
+    clock: Clock,
+    routine: Routine | None = None,
+    data_dir: Path | None = None,
+    speed: float = 1.0,
     audio_mode: str = "auto",
     player: Player | None = None,
-    speed: float = 1.0,
-) -> PlayerApp:
-    return PlayerApp(session, recorder=recorder, audio_mode=audio_mode, player=player, speed=speed)
+    now: Callable[[], datetime] = local_now,
+) -> BackroutineApp:
+    return BackroutineApp(
+        store=store,
+        routine=routine,
+        data_dir=data_dir,
+        clock=clock,
+        speed=speed,
+        audio_mode=audio_mode,
+        player=player,
+        now=now,
+    )
 
 
-def run_player(session: Session, *, store: object, audio_mode: str, speed: float) -> int:
-    recorder = SessionRecorder(store, session)  # type: ignore[arg-type]
-    app = make_player_app(session, recorder=recorder, audio_mode=audio_mode, speed=speed)
+def run_app(app: BackroutineApp) -> int:
     try:
         code = app.run()
     finally:
         # However the app ended (even by an exception), an unfinished session is saved.
-        if session.state != "finished" and session.state != "ready":
+        session, recorder = app.session, app.recorder
+        if session is not None and session.state in ("running", "paused"):
             session.stop()
-        if not recorder.closed:
+        if recorder is not None and not recorder.closed:
             recorder.finish("stopped", reason="quit")
     return code or 0

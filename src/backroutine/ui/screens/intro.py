@@ -1,4 +1,5 @@
-"""Before the first step: what the routine is, what to watch out for, how long it takes."""
+"""A routine's detail screen, before the first step: what it is, what to take care of, how
+long it takes. Enter starts it; a locked routine says why instead."""
 
 from __future__ import annotations
 
@@ -15,21 +16,25 @@ from backroutine.core.model import Routine
 class IntroScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "app.start_routine", "Start"),
-        Binding("q", "app.quit_now", "Quit"),
+        Binding("escape,q", "app.close_routine", "Back"),
         Binding("question_mark", "app.help", "Keys"),
     ]
 
-    def __init__(self, routine: Routine, total_seconds: int, sound: str = "") -> None:
+    def __init__(
+        self, routine: Routine, total_seconds: int, sound: str = "", locked: str | None = None
+    ) -> None:
         super().__init__()
         self.routine = routine
         self.total_seconds = total_seconds
         self.sound = sound
+        self.locked = locked
 
     def compose(self) -> ComposeResult:
         routine = self.routine
         facts = [routine.category.capitalize(), format_clock(self.total_seconds)]
         if routine.level:
             facts.append(f"level {routine.level}")
+        facts.append(f"{len(routine.steps)} steps")
         with VerticalScroll(id="intro"):
             yield Static(routine.name, id="intro-name")
             yield Static(" · ".join(facts), id="intro-facts")
@@ -41,8 +46,17 @@ class IntroScreen(Screen[None]):
                 yield Static("You need: " + ", ".join(routine.equipment), id="intro-equipment")
             if routine.cautions:
                 lines = "\n".join(f"• {c}" for c in routine.cautions)
-                yield Static(f"[b]Take care[/b]\n{lines}", id="intro-cautions", markup=True)
-            if self.sound:
-                yield Static(self.sound, id="intro-sound", markup=False)
-            yield Static("Press [b]Enter[/b] to start.", id="intro-start", markup=True)
+                yield Static(f"Take care\n{lines}", id="intro-cautions", markup=False)
+            if self.locked:
+                yield Static(f"🔒 Locked. {self.locked}", id="intro-locked", markup=False)
+            else:
+                if self.sound:
+                    yield Static(self.sound, id="intro-sound", markup=False)
+                yield Static("Press [b]Enter[/b] to start.", id="intro-start", markup=True)
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A locked routine cannot be started: hide "Start" from the footer too.
+        if action == "start_routine" and self.locked:
+            return None
+        return True

@@ -1,0 +1,236 @@
+"""Where a person lands: today's suggestion, the routines with their locks, their back's
+progress, notices, and the history at a glance."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date, datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from backroutine.core.durations import format_clock
+from backroutine.core.library import Entry, load_library
+from backroutine.core.model import CATEGORIES
+from backroutine.core.progression import Progress, lock_reason
+from backroutine.core.recommend import Choice, suggest
+from backroutine.core.stats import compute, pain_around, sparkline
+from backroutine.core.timeline import expand
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("t", "today", "Today's routine"),
+        Binding("c", "app.checkin", "Check in"),
+        Binding("s", "app.safety", "Safety"),
+        Binding("r", "app.history", "History"),
+        Binding("q", "app.quit_now", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, Entry] = {}
+        self.totals: dict[str, int] = {}
+        self.suggested: str | None = None
+        self.progress: Progress | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Static(id="today")
+            yield Static(id="notice")
+            with Horizontal(id="home-main"):
+                with Vertical(id="routines-pane"):
+                    yield Static("Routines", classes="pane-title")
+                    yield OptionList(id="routines")
+                    yield Static(id="routine-info")
+                with Vertical(id="back-pane"):
+                    yield Static("Your back", classes="pane-title")
+                    yield Static(id="pain")
+                    yield Static(id="unlock")
+                    yield Static(id="numbers")
+            yield Static("Recent sessions", classes="pane-title")
+            yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.add_columns("started", "routine", "status", "minutes", "pain before → after")
+        self.refresh_data()
+        self.query_one("#routines", OptionList).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 90, "narrow")
+
+    # -- data -------------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        app = self.app
+        store = app.store  # type: ignore[attr-defined]
+        self.progress = app.progress()  # type: ignore[attr-defined]
+        library = load_library(app.data_dir) if app.data_dir else None  # type: ignore[attr-defined]
+        self.entries = dict(library.entries) if library else {}
+        self.totals = {rid: expand(e.routine).total_seconds for rid, e in self.entries.items()}
+        sessions = store.sessions() if store is not None else []
+        checkins = store.checkins() if store is not None else []
+        last_played: dict[str, str] = {}
+        for s in sessions:
+            last_played.setdefault(s.routine_id, s.started_at)
+        choices = [
+            Choice(rid, e.routine.name, e.routine.category, e.routine.level or 1, self.totals[rid])
+            for rid, e in self.entries.items()
+        ]
+        suggestion = suggest(self.progress, choices, last_played)
+        self.suggested = suggestion.routine_id
+        self._show_today(suggestion.why)
+        self._show_notice(store)
+        self._show_routines()
+        self._show_back(sessions, checkins)
+        self._show_recent(sessions, checkins)
+
+    def _show_today(self, why: str) -> None:
+        today = self.query_one("#today", Static)
+        if self.suggested and self.suggested in self.entries:
+            routine = self.entries[self.suggested].routine
+            length = format_clock(self.totals[self.suggested])
+            today.update(
+                Text.assemble(
+                    ("Today: ", "bold"),
+                    (routine.name, "bold"),
+                    f" · {length} · {why}  ",
+                    ("press t to open it", "dim"),
+                )
+            )
+        else:
+            today.update(Text.assemble(("Today: ", "bold"), why))
+
+    def _show_notice(self, store: object) -> None:
+        progress = self.progress
+        assert progress is not None
+        notice = self.query_one("#notice", Static)
+        lines = []
+        flags = store.red_flags() if store is not None else None  # type: ignore[attr-defined]
+        if flags is not None and flags.open_flags:
+            if flags.urgent:
+                lines.append(
+                    "Please get medical help today about what you answered in the "
+                    "safety questions (s). Do not exercise until you have been checked."
+                )
+            else:
+                lines.append(
+                    "Please see a doctor soon about what you answered in the safety "
+                    "questions (s); gentle movement is usually fine meanwhile."
+                )
+        if progress.see_professional:
+            lines += [
+                r
+                for r in progress.reasons
+                if not (flags and flags.open_flags and "safety" in r.lower())
+            ]
+        if flags is not None and not flags.asked:
+            lines.append("You have not answered the safety questions yet: press s.")
+        notice.update("\n".join(f"! {line}" for line in lines))
+        notice.display = bool(lines)
+
+    def _show_routines(self) -> None:
+        progress = self.progress
+        assert progress is not None
+        options = self.query_one("#routines", OptionList)
+        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        options.clear_options()
+        for category in CATEGORIES:
+            group = sorted(
+                (e for e in self.entries.values() if e.routine.category == category),
+                key=lambda e: (e.routine.level or 1, e.routine.name.lower()),
+            )
+            if not group:
+                continue
+            locked = lock_reason(progress, category)
+            title = category.capitalize() + ("  🔒 locked" if locked else "")
+            options.add_option(Option(Text(title, style="bold"), disabled=True))
+            for entry in group:
+                routine = entry.routine
+                label = Text(f"  {routine.name}", style="dim" if locked else "")
+                label.append(f"  {format_clock(self.totals[routine.id])}", style="dim")
+                if entry.source == "user":
+                    label.append("  yours", style="italic dim")
+                if routine.id == self.suggested:
+                    label.append("  ★ today", style="bold")
+                options.add_option(Option(label, id=routine.id))
+        keep = highlighted or self.suggested
+        with suppress(OptionDoesNotExist):  # the routine may have gone
+            if keep is not None:
+                options.highlighted = options.get_option_index(keep)
+
+    def _show_back(self, sessions: list, checkins: list) -> None:
+        progress = self.progress
+        assert progress is not None
+        pain = self.query_one("#pain", Static)
+        if progress.pain is None:
+            pain.update("No check-ins yet.\nPress c to check in your pain (0-10).")
+        else:
+            pain.update(
+                f"Pain now: {progress.pain}/10 (started at {progress.baseline})\n"
+                f"Recent: {sparkline(progress.trend)}\nPress c to check in."
+            )
+        self.query_one("#unlock", Static).update(progress.progress_text)
+        data = compute(sessions, checkins, date.today())
+        week, total = data["this_week"], data["total"]
+        minutes = [d["minutes"] for d in data["per_day"]]
+        top = max(minutes) or 1
+        bars = sparkline([round(m / top * 10) for m in minutes])
+        streak = data["streak_days"]
+        self.query_one("#numbers", Static).update(
+            f"This week: {week['sessions']} sessions, {week['minutes']:g} min\n"
+            f"In all: {total['sessions']} sessions, {total['minutes']:g} min\n"
+            f"Streak: {streak} day{'s' if streak != 1 else ''}\n"
+            f"Minutes, last 14 days: {bars}"
+        )
+
+    def _show_recent(self, sessions: list, checkins: list) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.clear()
+        around = pain_around(sessions[:8], checkins)
+        for s, a in zip(sessions[:8], around, strict=True):
+            pain = (
+                ""
+                if a.before is None and a.after is None
+                else f"{_score(a.before)} → {_score(a.after)}"
+            )
+            started = datetime.fromisoformat(s.started_at).strftime("%a %d %b %H:%M")
+            table.add_row(started, s.routine_name, s.status, f"{s.active_seconds / 60:.0f}", pain)
+
+    # -- interaction ----------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#routines")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        info = self.query_one("#routine-info", Static)
+        entry = self.entries.get(event.option.id or "")
+        if entry is None or self.progress is None:
+            info.update("")
+            return
+        routine = entry.routine
+        why = lock_reason(self.progress, routine.category)
+        text = routine.summary or ""
+        if why:
+            text = f"🔒 {why}"
+        info.update(text)
+
+    @on(OptionList.OptionSelected, "#routines")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        entry = self.entries.get(event.option.id or "")
+        if entry is not None:
+            self.app.open_routine(entry.routine)  # type: ignore[attr-defined]
+
+    def action_today(self) -> None:
+        if self.suggested and self.suggested in self.entries:
+            self.app.open_routine(self.entries[self.suggested].routine)  # type: ignore[attr-defined]
+
+
+def _score(pain: int | None) -> str:
+    return "–" if pain is None else str(pain)
