@@ -544,6 +544,20 @@ def cmd_home(args: argparse.Namespace) -> int:
             store.close()
 
 
+def _pain_saver(store):
+    def save(pain: int) -> str:
+        from backroutine.core.progression import assess
+        from backroutine.core.recording import local_now
+
+        try:
+            store.add_checkin(at=local_now(), pain=pain)
+        except Exception as exc:  # say it, never crash on it
+            return f"Not saved: {exc}"
+        return f"Saved: pain {pain}. " + assess(store.checkins(), store.red_flags()).progress_text
+
+    return save
+
+
 def _play_plain(session, store, mode: str, speed: float) -> int:
     from backroutine import audio
     from backroutine.core.recording import SessionRecorder
@@ -559,7 +573,13 @@ def _play_plain(session, store, mode: str, speed: float) -> int:
         notice(f"previewing at {speed:g}x speed; this session is not recorded")
     try:
         code = PlainPlayer(
-            session, player=player, recorder=recorder, out=sys.stdout, keys=keys, speed=speed
+            session,
+            player=player,
+            recorder=recorder,
+            out=sys.stdout,
+            keys=keys,
+            speed=speed,
+            on_pain=_pain_saver(store) if store is not None else None,
         ).run()
         if session.completed and player.name.startswith("sound"):
             import time

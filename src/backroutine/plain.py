@@ -93,8 +93,10 @@ class PlainPlayer:
         out: TextIO,
         keys: KeyReader | NoKeys,
         speed: float = 1.0,
+        on_pain: Callable[[int], str] | None = None,
     ) -> None:
         self.session = session
+        self.on_pain = on_pain  # saves an end-of-routine pain score; returns what to say
         self.routine = session.routine
         self.player = player
         self.recorder = recorder
@@ -168,7 +170,34 @@ class PlainPlayer:
             f"Done: {self.session.steps_done} of {self.session.steps_total} steps, "
             f"{format_clock(self.session.active_seconds)} of movement."
         )
+        if self.on_pain is not None and isinstance(self.keys, KeyReader):
+            self.ask_pain()
         return 0
+
+    def ask_pain(self) -> None:
+        """The end-of-routine question, typed on the terminal; Enter alone skips it."""
+        assert self.on_pain is not None
+        self.out.write("How is your back now, from 0 (no pain) to 10 (worst)? Enter skips: ")
+        self.out.flush()
+        with self.keys:
+            typed = ""
+            while True:
+                key = self.keys.read(None)
+                if key in (None, "\n", "\r"):
+                    break
+                if key in ("\x7f", "\b"):
+                    typed = typed[:-1]
+                elif key.isdigit() and len(typed) < 2:
+                    typed += key
+                else:
+                    continue
+                self.out.write(f"\r\x1b[KHow is your back now, 0-10? {typed}")
+                self.out.flush()
+        self.note("")
+        if typed and 0 <= int(typed) <= 10:
+            self.note(self.on_pain(int(typed)))
+        elif typed:
+            self.note("Not saved: the score must be 0 to 10.")
 
     def _timeout(self) -> float | None:
         wake = self.session.next_wake()
