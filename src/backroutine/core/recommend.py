@@ -35,7 +35,7 @@ def suggest(
     if pain is None:
         category, why = "gentle", "Start gently; check in your pain to get suggestions that fit."
     elif pain >= 6:
-        category, why = "gentle", f"Pain is {pain}/10: gentle movement and heat help most now."
+        category, why = "gentle", f"Pain is {pain}/10: gentle movement helps most now (heat too)."
     elif pain <= 3 and is_open(progress, "strengthening"):
         category, why = "strengthening", f"Pain is {pain}/10 and strengthening is open."
     else:
