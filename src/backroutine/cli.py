@@ -10,13 +10,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backroutine import __version__
-from backroutine.core import paths
-from backroutine.core.errors import Problem, RoutineError
-from backroutine.core.model import CATEGORIES, Routine
+from backroutine.core.categories import CATEGORIES
+
+if TYPE_CHECKING:  # `--version` must start fast: the rest is imported where it is used
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
+    from backroutine.core.errors import Problem
+    from backroutine.core.model import Routine
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -47,7 +51,14 @@ def _data_dir_option(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _no_translation(text: str) -> str:
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
+    # argparse asks gettext to translate each of its strings, and gettext searches the disk
+    # for catalogues every time (about 10 ms for this parser). backroutine ships none.
+    argparse._ = _no_translation  # type: ignore[attr-defined]
     parser = argparse.ArgumentParser(
         prog="backroutine",
         description="Guided routines for a sore lower back: gentle movement, yoga, and "
@@ -229,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
+    from backroutine.core import paths
+
     return paths.data_dir(getattr(args, "data_dir", None))
 
 
@@ -316,7 +329,10 @@ def _quote(text: str) -> str:
 
 def resolve_routine(reference: str, data_dir: Path) -> Routine:
     """ROUTINE as the user typed it: a path to a file, or an id from the library."""
-    from backroutine.core.library import load_library
+    from pathlib import Path
+
+    from backroutine.core.errors import RoutineError
+    from backroutine.core.library import find_routine
     from backroutine.core.loading import load_routine
 
     looks_like_path = (
@@ -327,8 +343,7 @@ def resolve_routine(reference: str, data_dir: Path) -> Routine:
             return load_routine(Path(reference), shown_as=reference)
         except RoutineError as exc:
             raise UserError(_problems_text(exc.problems)) from None
-    library = load_library(data_dir)
-    entry = library.get(reference)
+    entry, library = find_routine(reference, data_dir)
     if entry is None:
         from backroutine.core.loading import id_from_stem
 
@@ -398,6 +413,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from backroutine.core import paths
     from backroutine.core.loading import MAX_NAME, id_from_stem
     from backroutine.core.schema import SCHEMA_FILE_NAME, schema_json
     from backroutine.core.starter import starter_routine
@@ -656,6 +672,7 @@ def _print_history(sessions: list) -> None:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from backroutine import audio
+    from backroutine.core import paths
     from backroutine.core.library import load_library
 
     data_dir = _data_dir(args)

@@ -306,3 +306,20 @@ def test_unexpected_errors_are_one_clear_line(cli, monkeypatch) -> None:
     result = cli("schema")
     assert result.code == 70
     assert "unexpected error: RuntimeError: kaput" in result.err
+
+
+def test_show_by_id_finds_a_user_routine_under_another_file_name(
+    cli, data_dir: Path, write
+) -> None:
+    write(
+        "whatever.yaml",
+        "id: desk-break\n" + GOOD.replace("Knee hugs", "Mine"),
+        data_dir / "routines",
+    )
+    result = cli("show", "desk-break", "--json")
+    assert json.loads(result.out)["name"] == "Mine"
+
+
+def test_show_by_id_when_the_file_name_differs_from_the_id(cli, data_dir: Path, write) -> None:
+    write("file-name.yaml", "id: other-id\n" + GOOD, data_dir / "routines")
+    assert json.loads(cli("show", "other-id", "--json").out)["name"] == "Knee hugs"

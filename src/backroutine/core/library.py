@@ -7,14 +7,13 @@ never fatal: one bad file must not hide the rest.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from backroutine.core import paths
 from backroutine.core.errors import Problem, RoutineError
-from backroutine.core.loading import load_routine
+from backroutine.core.loading import close_matches, load_routine
 from backroutine.core.model import Routine
 
 Source = Literal["bundled", "user"]
@@ -42,7 +41,7 @@ class Library:
         return self.entries.get(routine_id)
 
     def suggest(self, word: str) -> list[str]:
-        return difflib.get_close_matches(word, list(self.entries), n=3, cutoff=0.5)
+        return close_matches(word, list(self.entries), n=3, cutoff=0.5)
 
 
 def routine_files(folder: Path, *, recursive: bool) -> list[Path]:
@@ -67,6 +66,24 @@ def load_library(data_dir: Path) -> Library:
     for path in routine_files(paths.user_routines_dir(data_dir), recursive=True):
         _add(library, path, "user")
     return library
+
+
+def find_routine(routine_id: str, data_dir: Path) -> tuple[Entry | None, Library]:
+    """The routine with this id, reading as few files as it can: the user's own routines
+    (they may replace a bundled one, under any file name), then the bundled file of that
+    name, and only then the whole library. Also returns what was read, for messages."""
+    library = Library()
+    for path in routine_files(paths.user_routines_dir(data_dir), recursive=True):
+        _add(library, path, "user")
+    if routine_id in library.entries:
+        return library.entries[routine_id], library
+    guess = paths.bundled_routines_dir() / f"{routine_id}.yaml"
+    if guess.is_file():
+        _add(library, guess, "bundled")
+        if routine_id in library.entries:
+            return library.entries[routine_id], library
+    library = load_library(data_dir)
+    return library.get(routine_id), library
 
 
 def _add(library: Library, path: Path, source: Source) -> None:

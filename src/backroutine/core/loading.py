@@ -6,7 +6,6 @@ file, line, column, field path, and what is allowed. Nothing here prints or exit
 
 from __future__ import annotations
 
-import difflib
 import re
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -156,7 +155,7 @@ def load_text(text: str, *, path: Path | str, shown_as: str | None = None) -> Ro
 
 
 def _did_you_mean(word: str, allowed: tuple[str, ...] | list[str] | frozenset[str]) -> str:
-    close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=0.6)
+    close = close_matches(word, list(allowed), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
@@ -705,3 +704,9 @@ class _Checker:
             self.add(mark, name, f'"{value}" does not exist next to this routine file')
             return None, None
         return None, target
+
+
+def close_matches(word: str, choices: list[str], *, n: int, cutoff: float) -> list[str]:
+    import difflib  # only when something is misspelt: it is not needed otherwise
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

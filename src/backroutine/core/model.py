@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Category = Literal["gentle", "yoga", "strengthening"]
-CATEGORIES: tuple[Category, ...] = ("gentle", "yoga", "strengthening")
+from backroutine.core.categories import CATEGORIES, Category  # noqa: F401 - re-exported
+
 StepKind = Literal["hold", "reps", "duration", "rest"]
 Side = Literal["left", "right"]
 

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from backroutine.core.durations import format_clock
 from backroutine.core.model import Routine
+from backroutine.ui.richtext import markdown_text
 
 
 class IntroScreen(Screen[None]):
@@ -41,7 +42,7 @@ class IntroScreen(Screen[None]):
             if routine.summary:
                 yield Static(routine.summary, id="intro-summary")
             if routine.description:
-                yield Markdown(routine.description, id="intro-description")
+                yield Static(markdown_text(routine.description), id="intro-description")
             if routine.equipment:
                 yield Static("You need: " + ", ".join(routine.equipment), id="intro-equipment")
             if routine.cautions:
