@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history, _print_json
 from backroutine.core.health import RED_FLAGS, RedFlagAnswers
 from backroutine.core.progression import Progress, assess
-from backroutine.core.stats import compute, sparkline
+from backroutine.core.stats import sparkline
 
 
 def _store(args: argparse.Namespace):
@@ -141,6 +141,8 @@ def status_text(progress: Progress, flags: RedFlagAnswers) -> str:
 
 
 def stats(args: argparse.Namespace) -> int:
+    from backroutine.core.stats import compute
+
     with _store(args) as store:
         data = compute(store.sessions(), store.checkins(), date.today())
     if args.json:

@@ -344,7 +344,7 @@ class HistoryStore:
             Checkin(
                 at=self._moment(at),
                 pain=pain,
-                spasms=cast(Spasms | None, spasms),
+                spasms=spasms,  # the table's CHECK keeps it to SPASMS or NULL
                 note=note,
                 new_episode=bool(new_episode),
                 id=checkin_id,

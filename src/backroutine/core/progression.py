@@ -7,11 +7,9 @@ episode's check-ins in time order, so the answer never depends on the order they
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from fractions import Fraction
 from itertools import pairwise
 
 from backroutine.core.health import PAIN_MAX, PAIN_MIN, Checkin, RedFlag, RedFlagAnswers
@@ -49,8 +47,10 @@ ALWAYS_OPEN: tuple[Category, ...] = ("gentle", "yoga")
 GATED: tuple[Category, ...] = tuple(c for c in CATEGORIES if c not in ALWAYS_OPEN)
 ALWAYS_OPEN_IN_ORDER: tuple[Category, ...] = tuple(c for c in CATEGORIES if c in ALWAYS_OPEN)
 
-# Exact, so 30% of 10 is 3 and not 3.0000000000000004 (which would wrongly reject a 3-point drop).
-_DROP_SHARE = Fraction(str(BASELINE_DROP_SHARE))
+# The share as a whole-number ratio (30/100), so the test is exact: 0.3 * 10 in floating point
+# is 3.0000000000000004, which would refuse a 3-point drop from 10. (No fractions module: it
+# costs start-up time.)
+_SHARE_NUM, _SHARE_DEN = round(BASELINE_DROP_SHARE * 100), 100
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 # Where the spec is silent, the cautious reading:
@@ -180,12 +180,12 @@ def current_episode(ordered: Sequence[Checkin]) -> Sequence[Checkin]:
 def lessened_enough(pain: int, baseline: int) -> bool:
     """At least 2 points and at least 30% below the starting pain (both, not either)."""
     drop = baseline - pain
-    return drop >= BASELINE_DROP_POINTS and drop >= _DROP_SHARE * baseline
+    return drop >= BASELINE_DROP_POINTS and drop * _SHARE_DEN >= _SHARE_NUM * baseline
 
 
 def unlock_threshold(baseline: int) -> int:
     """The highest pain that counts as clearly lessened from `baseline` (see _days_unlock)."""
-    needed_drop = max(BASELINE_DROP_POINTS, math.ceil(_DROP_SHARE * baseline))
+    needed_drop = max(BASELINE_DROP_POINTS, -(-_SHARE_NUM * baseline // _SHARE_DEN))
     return max(baseline - needed_drop, LOW_PAIN)
 
 
