@@ -432,10 +432,13 @@ def cmd_new(args: argparse.Namespace) -> int:
             'use a name such as "Morning ease"',
             EXIT_USAGE,
         )
-    folder = paths.user_routines_dir(_data_dir(args))
+    data_dir = _data_dir(args)
+    folder = paths.user_routines_dir(data_dir)
     target = folder / f"{routine_id}.yaml"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        # Readable by the owner alone, like the history: it sits beside health data.
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         text = starter_routine(name, args.category, routine_id, str(target))
         # "x" mode: never overwrite, even if the file appears between a check and the write.
         with target.open("x", encoding="utf-8") as handle:

@@ -193,3 +193,59 @@ async def test_tiny_and_resized_terminal(rig) -> None:
         assert rig.app.screen.has_class("short") and rig.app.screen.has_class("narrow")
         rig.advance(1)
         assert rig.app.is_running
+
+
+# Every key that is not an answer or a way out ("?" opens the help: pressed on its own below).
+ALL_KEYS = ["space", "n", "p", "right", "left", "m", "x", "1", "0", "tab",
+            "up", "down", "home", "end", "pageup", "backspace", "delete", "f1", "ctrl+z"]  # fmt: skip
+
+
+async def _press_all(pilot, rig) -> None:
+    for key in ALL_KEYS:
+        await pilot.press(key)
+        await pilot.pause()
+        if rig.app.session is not None and rig.app.session.state == "running":
+            rig.advance(0.4)
+    assert rig.app.is_running
+
+
+async def test_every_key_with_a_modal_open_and_while_paused(rig) -> None:
+    async with rig.app.run_test(size=(80, 24)) as pilot:
+        await _press_all(pilot, rig)  # on the intro (space, n... do nothing there)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("space")  # paused
+        await _press_all(pilot, rig)
+        await pilot.press("q")  # the quit question is open
+        for key in ("space", "p", "m", "question_mark", "h", "x"):  # n would answer "go on"
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(rig.app.screen, ConfirmQuit)
+        await pilot.press("escape")
+        assert isinstance(rig.app.screen, PlayerScreen)
+        await pilot.press("question_mark")  # the help is open
+        for key in ALL_KEYS:
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(rig.app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("h")  # the advice screen
+        await pilot.pause()
+        await _press_all(pilot, rig)
+
+
+async def test_every_key_on_the_summary(rig) -> None:
+    async with rig.app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(100):
+            if rig.session.state == "finished":
+                break
+            rig.advance(0.5)
+        await pilot.pause()
+        await pilot.press(*"12", "enter")  # refused: out of range
+        await pilot.pause()
+        assert rig.store.checkins() == []
+        for key in ALL_KEYS:
+            await pilot.press(key)
+        assert rig.app.is_running

@@ -13,6 +13,7 @@ import signal
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -34,10 +35,11 @@ from backroutine.core.model import Routine
 from backroutine.core.progression import Progress, assess, lock_reason
 from backroutine.core.recording import SessionRecorder, local_now
 from backroutine.ui.commands import BackroutineCommands
-from backroutine.ui.screens.dialogs import ConfirmQuit, HelpScreen
-from backroutine.ui.screens.ending import HurtScreen, SummaryScreen
 from backroutine.ui.screens.intro import IntroScreen
-from backroutine.ui.screens.player import PlayerScreen
+
+# The other screens are imported when first shown: the first frame comes sooner.
+if TYPE_CHECKING:
+    from backroutine.ui.screens.player import PlayerScreen
 
 
 class BackroutineApp(App[int]):
@@ -138,6 +140,8 @@ class BackroutineApp(App[int]):
         self.recorder = SessionRecorder(self.store, session, now=self.now, on_notice=self.notice)  # type: ignore[arg-type]
         events = session.start()
         self.recorder.started()  # the row exists from the first segment on
+        from backroutine.ui.screens.player import PlayerScreen
+
         self._player_screen = PlayerScreen()
         self.switch_screen(self._player_screen)
         self.call_after_refresh(self._after_start, events)
@@ -195,6 +199,8 @@ class BackroutineApp(App[int]):
             self.show_summary()
 
     def show_summary(self) -> None:
+        from backroutine.ui.screens.ending import SummaryScreen
+
         session = self.session
         assert session is not None and self.recorder is not None
         self._player_screen = None
@@ -271,10 +277,14 @@ class BackroutineApp(App[int]):
         self.show()
 
     def action_help(self) -> None:
+        from backroutine.ui.screens.dialogs import HelpScreen
+
         # Reading the keys should not cost a hold: the routine waits while the help is open.
         self._ask(HelpScreen(), lambda _: False)
 
     def action_ask_quit(self) -> None:
+        from backroutine.ui.screens.dialogs import ConfirmQuit
+
         self._ask(ConfirmQuit(), bool)
 
     def action_quit(self) -> None:  # Textual's own quit (command palette): save first
@@ -300,6 +310,8 @@ class BackroutineApp(App[int]):
         self.push_screen(modal, answered)
 
     def action_hurt(self) -> None:
+        from backroutine.ui.screens.ending import HurtScreen
+
         self._end_early("pain")
         self._player_screen = None
         self.switch_screen(HurtScreen())
