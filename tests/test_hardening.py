@@ -35,10 +35,15 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
-def test_weird_arguments_never_give_a_traceback(cli, command: list[str], monkeypatch) -> None:
+def test_weird_arguments_never_give_a_traceback(
+    cli, command: list[str], monkeypatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: False)
+    monkeypatch.chdir(tmp_path)  # relative paths land here, never in the checkout
     for value in WEIRD:
+        if "--data-dir" in command and value.startswith(("/", "..")):
+            continue  # a real folder outside the test's own: covered with tmp paths below
         args = [*command, value]
         if command == ["play"]:
             args.append("--plain")
@@ -46,6 +51,15 @@ def test_weird_arguments_never_give_a_traceback(cli, command: list[str], monkeyp
         assert "Traceback" not in result.err, (args, result.err)
         if result.code not in (0, 130):
             assert result.err.strip() or result.out.strip(), args  # it says something
+
+
+def test_reading_commands_do_not_create_a_data_folder(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "data"
+    for command in (["history"], ["history", "--json"], ["status", "--json"], ["stats"],
+                    ["list"], ["safety", "--json"], ["doctor"]):  # fmt: skip
+        result = cli(*command, "--data-dir", str(missing))
+        assert result.code == 0, (command, result.err)
+    assert not (tmp_path / "typo").exists()
 
 
 def test_a_data_folder_that_is_a_file_still_plays(tmp_path: Path) -> None:

@@ -437,8 +437,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     target = folder / f"{routine_id}.yaml"
     try:
         # Readable by the owner alone, like the history: it sits beside health data.
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.mkdir(mode=0o700, exist_ok=True)
+        for each in (data_dir, folder):
+            if each.exists() and not each.is_dir():
+                raise UserError(
+                    f"{each} is a file, not a folder; choose another data folder with --data-dir"
+                )
+            if not each.is_dir():
+                each.mkdir(mode=0o700, parents=True)
+    except OSError as exc:
+        raise UserError(
+            f"cannot create the folder {exc.filename or folder}: {exc.strerror or exc}; "
+            "check the path, or choose another with --data-dir"
+        ) from None
+    try:
         text = starter_routine(name, args.category, routine_id, str(target))
         # "x" mode: never overwrite, even if the file appears between a check and the write.
         with target.open("x", encoding="utf-8") as handle:
@@ -477,10 +488,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 # -- play ----------------------------------------------------------------------------------
 
 
-def _open_history(data_dir: Path):
-    """The history store, or None (with a clear word) when it cannot be used."""
-    from backroutine.core.history import HistoryError, HistoryStore
+def _open_history(data_dir: Path, *, create: bool = True):
+    """The history store, or None (with a clear word) when it cannot be used. With
+    create=False (commands that only read), a history that does not exist yet is an empty
+    one, and nothing is created."""
+    from backroutine.core.history import DB_NAME, EmptyHistory, HistoryError, HistoryStore
 
+    if not create and not (data_dir / DB_NAME).exists():
+        return EmptyHistory()
     try:
         store = HistoryStore.open(data_dir)
     except HistoryError as exc:
@@ -613,7 +628,7 @@ def _play_plain(session, store, mode: str, speed: float) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    store = _open_history(_data_dir(args))
+    store = _open_history(_data_dir(args), create=False)
     if store is None:
         raise UserError("the history cannot be read; see the message above")
     with store:

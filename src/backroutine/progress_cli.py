@@ -13,8 +13,8 @@ from backroutine.core.progression import Progress, assess
 from backroutine.core.stats import sparkline
 
 
-def _store(args: argparse.Namespace):
-    store = _open_history(_data_dir(args))
+def _store(args: argparse.Namespace, *, create: bool = True):
+    store = _open_history(_data_dir(args), create=create)
     if store is None:
         raise UserError("the history cannot be used; see the message above")
     return store
@@ -102,7 +102,7 @@ def checkin(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, create=False) as store:
         progress = progress_of(store)
         flags = store.red_flags()
     if args.json:
@@ -143,7 +143,7 @@ def status_text(progress: Progress, flags: RedFlagAnswers) -> str:
 def stats(args: argparse.Namespace) -> int:
     from backroutine.core.stats import compute
 
-    with _store(args) as store:
+    with _store(args, create=False) as store:
         data = compute(store.sessions(), store.checkins(), date.today())
     if args.json:
         _print_json(data)
@@ -235,7 +235,8 @@ def flags_advice(flags: RedFlagAnswers) -> list[str]:
 
 def safety(args: argparse.Namespace) -> int:
     now = datetime.now().astimezone()
-    with _store(args) as store:
+    writes = bool(args.checked or args.none or args.yes or (sys.stdin.isatty() and not args.json))
+    with _store(args, create=writes) as store:
         if args.checked:
             if not store.red_flags().asked:
                 raise UserError("there are no answers to mark as checked; run backroutine safety")

@@ -284,7 +284,10 @@ def test_new_into_an_unwritable_place(cli, tmp_path: Path) -> None:
     blocker.write_text("")
     result = cli("--data-dir", str(blocker), "new", "Ok")
     assert result.code == 1
-    assert "cannot write" in result.err
+    assert "is a file, not a folder" in result.err
+    result = cli("--data-dir", str(blocker / "below"), "new", "Ok")
+    assert result.code == 1
+    assert "cannot create the folder" in result.err
 
 
 # -- schema --------------------------------------------------------------------------------

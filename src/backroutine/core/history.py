@@ -825,3 +825,29 @@ def _seconds(value: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"active_seconds must be a finite number of 0 or more, not {value!r}")
     return round(float(value), 1)
+
+
+class EmptyHistory:
+    """Stands in for a history that does not exist yet, for commands that only read: looking
+    must not create a data folder (a mistyped --data-dir would leave one behind)."""
+
+    def __init__(self) -> None:
+        self.notices: list[str] = []
+
+    def sessions(self, limit: int | None = None) -> list[SessionRecord]:
+        return []
+
+    def checkins(self) -> list[Checkin]:
+        return []
+
+    def red_flags(self) -> RedFlagAnswers:
+        return RedFlagAnswers()
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> EmptyHistory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
