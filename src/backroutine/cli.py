@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from backroutine import __version__
 from backroutine.core.categories import CATEGORIES
 
 if TYPE_CHECKING:  # `--version` must start fast: the rest is imported where it is used
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
 
     from backroutine.core.errors import Problem
@@ -148,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--json", action="store_true", help="print JSON")
 
+    command("home", "the home screen (what `backroutine` alone opens in a terminal)", cmd_home)
+
+    sub = command("serve", "the app in a web browser, on this computer", cmd_serve)
+    sub.add_argument("--port", type=_port, default=8000, help="default: 8000")
+    sub.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only)",
+    )
+
     sub = command("doctor", "check the installation: data folder, routines, sound", cmd_doctor)
     sub.add_argument("--json", action="store_true", help="print JSON")
     sub.add_argument("--play", action="store_true", help="play a test sound")
@@ -191,6 +202,12 @@ def _flag_keys(text: str) -> list[str]:
             f"use: {', '.join(RED_FLAG_KEYS)}"
         )
     return keys
+
+
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use a number from 1 to 65535")
+    return int(text)
 
 
 def _speed(text: str) -> float:
@@ -760,3 +777,64 @@ def cmd_safety(args: argparse.Namespace) -> int:
     from backroutine.progress_cli import safety
 
     return safety(args)
+
+
+# -- serve ---------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The same TUI in a browser tab, through textual-serve: each page load runs
+    `backroutine home` with the web driver."""
+    import shlex
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError(
+            "the browser mode needs textual-serve: pip install 'backroutine[web]' "
+            "(or pip install textual-serve)"
+        ) from None
+    data_dir = _data_dir(args)
+    command = shlex.join([sys.executable, "-m", "backroutine", "--data-dir", str(data_dir), "home"])
+    host = args.host
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{args.port}"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"backroutine: listening on {host}: other computers that can reach this one can open "
+            "it, and see your history. Use the default (127.0.0.1) to keep it to yourself.",
+            file=sys.stderr,
+        )
+    print(f"backroutine in your browser: open {url} (Ctrl+C stops it)", flush=True)
+    server = Server(command, host=host, port=args.port, title="backroutine", public_url=url)
+    try:
+        with _private_page(server):
+            server.serve()
+    except OSError as exc:
+        raise UserError(
+            f"cannot listen on {host}:{args.port} ({exc.strerror or exc}); is something else "
+            "using that port? Try another with --port"
+        ) from None
+    return EXIT_OK
+
+
+@contextmanager
+def _private_page(server) -> Iterator[None]:
+    """textual-serve's page loads a web font from Google. Nothing of backroutine's should
+    leave the machine, so serve a copy of its page without that link (its own font files are
+    served locally anyway)."""
+    import re
+    import tempfile
+    from pathlib import Path
+
+    original = Path(server.templates_path) / "app_index.html"
+    try:
+        page = original.read_text(encoding="utf-8")
+    except OSError:
+        yield  # an unknown textual-serve layout: serve it as it is
+        return
+    page = re.sub(r"<link[^>]*fonts\.googleapis\.com[^>]*>", "", page, flags=re.S)
+    with tempfile.TemporaryDirectory(prefix="backroutine-serve-") as folder:
+        (Path(folder) / "app_index.html").write_text(page, encoding="utf-8")
+        server.templates_path = Path(folder)
+        yield
