@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="play X times faster, to preview a routine (e.g. 10); not recorded",
     )
     sub.add_argument("--mute", action="store_true", help="no sound (the bell and cue text stay)")
+    sub.add_argument(
+        "--voice",
+        action="store_true",
+        help="speak step names, sides, rests, the last seconds and cue texts (needs espeak-ng "
+        "or the platform's speech program); also BACKROUTINE_VOICE=1",
+    )
 
     sub = command("history", "the sessions you have played, newest first", cmd_history)
     form = sub.add_mutually_exclusive_group()
@@ -540,7 +546,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     session = Session(routine, clock=scaled_clock(args.speed))
     try:
         if plain:
-            return _play_plain(session, store, mode, args.speed)
+            return _play_plain(
+                session, store, mode, args.speed, _voice_wanted(args) and not args.mute
+            )
         from backroutine.ui.app import make_app, run_app
 
         app = make_app(
@@ -550,6 +558,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             clock=scaled_clock(args.speed),
             speed=args.speed,
             audio_mode=mode,
+            voice=_voice_wanted(args) and not args.mute,
         )
         return run_app(app)
     finally:
@@ -609,7 +618,13 @@ def _pain_saver(store):
     return save
 
 
-def _play_plain(session, store, mode: str, speed: float) -> int:
+def _voice_wanted(args: argparse.Namespace) -> bool:
+    """--voice, or the setting BACKROUTINE_VOICE=1 (on, yes, true)."""
+    setting = os.environ.get("BACKROUTINE_VOICE", "").strip().lower()
+    return bool(getattr(args, "voice", False)) or setting in ("1", "on", "yes", "true")
+
+
+def _play_plain(session, store, mode: str, speed: float, voice: bool = False) -> int:
     from backroutine import audio
     from backroutine.core.recording import SessionRecorder
     from backroutine.plain import KeyReader, NoKeys, PlainPlayer, terminal_bell
@@ -618,6 +633,11 @@ def _play_plain(session, store, mode: str, speed: float) -> int:
         print(f"note: {message}", file=sys.stderr, flush=True)
 
     player = audio.make_player(mode, ring=terminal_bell(), on_notice=notice)
+    speaker = None
+    if voice:
+        from backroutine.speech import make_speaker
+
+        speaker = make_speaker(True, on_notice=notice)
     recorder = SessionRecorder(store, session, on_notice=notice)
     keys = KeyReader(sys.stdin) if sys.stdin is not None and sys.stdin.isatty() else NoKeys()
     if speed != 1.0:
@@ -631,6 +651,7 @@ def _play_plain(session, store, mode: str, speed: float) -> int:
             keys=keys,
             speed=speed,
             on_pain=_pain_saver(store) if store is not None else None,
+            speaker=speaker,
         ).run()
         if session.completed and player.name.startswith("sound"):
             import time
@@ -639,6 +660,13 @@ def _play_plain(session, store, mode: str, speed: float) -> int:
         return code
     finally:
         player.close()
+        if speaker is not None:
+            from backroutine.speech import CommandSpeaker
+
+            if isinstance(speaker, CommandSpeaker) and session.completed:
+                speaker.close(finish=3.0)  # let "well done" be said
+            else:
+                speaker.close()
 
 
 # -- history -------------------------------------------------------------------------------
@@ -714,6 +742,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     library = load_library(data_dir)
     bundled = sum(1 for e in library if e.source == "bundled")
     sound = audio.probe(play_test_sound=args.play)
+    from backroutine.speech import describe_speech
+
+    voice = describe_speech()
     report = {
         "version": __version__,
         "python": sys.version.split()[0],
@@ -727,6 +758,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         "bundled_sounds_dir": str(paths.bundled_sounds_dir()),
         "bundled_sounds": sorted(paths.bundled_sound_names()),
         "audio": sound,
+        "voice": voice,
     }
     if args.json:
         _print_json(report)
@@ -747,6 +779,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     elif mode == "bell" or not sound.get("works"):
         state += "; sessions use the terminal bell and a flash on screen"
     print(f"sound:            {state}")
+    if voice.get("program"):
+        works = "works" if voice.get("works") else f"found, but {voice.get('reason')}"
+        print(f"voice (--voice):  {voice.get('program')}: {works}")
+    else:
+        print("voice (--voice):  no speech program found; install espeak-ng to hear cues spoken")
     for problem in library.problems:
         print(f"problem: {problem}")
     return EXIT_OK

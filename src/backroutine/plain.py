@@ -15,14 +15,17 @@ import textwrap
 import tty
 from collections.abc import Callable
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from backroutine.audio import Player
 from backroutine.core.advice import HURT_ADVICE, HURT_TITLE
-from backroutine.core.announce import describe, loudest
+from backroutine.core.announce import describe, loudest, utterance
 from backroutine.core.durations import format_clock
 from backroutine.core.engine import Session
 from backroutine.core.recording import SessionRecorder
+
+if TYPE_CHECKING:
+    from backroutine.speech import Speaker
 
 KEYS_HELP = (
     "Keys: space pause/resume · n or → next step · p or ← back · m mute · "
@@ -94,8 +97,10 @@ class PlainPlayer:
         keys: KeyReader | NoKeys,
         speed: float = 1.0,
         on_pain: Callable[[int], str] | None = None,
+        speaker: Speaker | None = None,
     ) -> None:
         self.session = session
+        self.speaker = speaker
         self.on_pain = on_pain  # saves an end-of-routine pain score; returns what to say
         self.routine = session.routine
         self.player = player
@@ -137,6 +142,9 @@ class PlainPlayer:
             sound = loudest(events)
             if sound is not None:
                 self.player.play(sound)
+            said = utterance(events, self.routine) if self.speaker is not None else None
+            if said is not None:
+                self.speaker.say(said[0], priority=said[1])  # type: ignore[union-attr]
 
     def run(self) -> int:
         """Play to the end. Returns the exit code."""

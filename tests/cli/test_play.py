@@ -258,3 +258,29 @@ def test_doctor_reports(cli) -> None:
     assert "works" in report["audio"]
     text = cli("doctor")
     assert "bundled routines" in text.out and "sound" in text.out
+
+
+def test_plain_with_a_voice_says_the_steps(tmp_path: Path) -> None:
+    from backroutine.speech import RecordingSpeaker
+
+    clock = FakeClock()
+    session = Session(load_text(ROUTINE, path=tmp_path / "plain-flow.yaml"), clock=clock)
+    speaker = RecordingSpeaker(clock=clock)
+    PlainPlayer(session, player=RecordingPlayer(clock=clock), recorder=SessionRecorder(None, session),
+                out=io.StringIO(), keys=ScriptedKeys(clock, []), speaker=speaker).run()  # fmt: skip
+    said = [(round(t - 50.0), text) for t, text in speaker.said]
+    assert said[0] == (0, "Walk. 4 seconds")
+    assert (6, "Twist, left side. Hold 5 seconds") in said
+    assert (9, "Nearly there") in said
+    assert (11, "Switch sides: right") in said
+    assert said[-1] == (27, "Well done. That is the end of the routine.")
+
+
+def test_voice_without_a_speech_program_says_so_once(tmp_path: Path, quick: Path) -> None:
+    env = dict(_env(tmp_path / "home"), PATH=str(Path(sys.executable).parent))  # no espeak here
+    run = subprocess.run(
+        [sys.executable, "-m", "backroutine", "play", str(quick), "--plain", "--voice"],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert run.returncode == 0
+    assert run.stderr.count("No voice") == 1

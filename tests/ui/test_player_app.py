@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Digits
 
+from backroutine.audio import RecordingPlayer
 from backroutine.ui.screens.dialogs import ConfirmQuit, HelpScreen
 from backroutine.ui.screens.ending import HurtScreen, SummaryScreen
 from backroutine.ui.screens.intro import IntroScreen
@@ -249,3 +250,33 @@ async def test_every_key_on_the_summary(rig) -> None:
         for key in ALL_KEYS:
             await pilot.press(key)
         assert rig.app.is_running
+
+
+async def test_voice_in_the_tui(tmp_path) -> None:
+    from backroutine.core.history import HistoryStore
+    from backroutine.core.loading import load_text
+    from backroutine.speech import RecordingSpeaker
+    from backroutine.ui.app import make_app
+
+    from .conftest import ROUTINE, FakeClock, fixed_now
+
+    clock = FakeClock()
+    speaker = RecordingSpeaker(clock=clock)
+    store = HistoryStore.open(tmp_path / "data")
+    routine = load_text(ROUTINE, path=tmp_path / "test-flow.yaml")
+    app = make_app(store=store, routine=routine, clock=clock, player=RecordingPlayer(clock=clock),
+                   speaker=speaker, now=fixed_now)  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(12):
+            clock.now += 1
+            app.wake()
+        await pilot.press("m")  # muting silences the voice too
+        clock.now += 10
+        app.wake()
+    store.close()
+    texts = [text for _, text in speaker.said]
+    assert texts[0] == "Walk. 5 seconds"
+    assert "Breathe out" in texts
+    assert len(texts) == len([t for t, _ in speaker.said if t <= 112])

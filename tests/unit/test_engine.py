@@ -256,3 +256,29 @@ def test_segment_remaining_counts_down() -> None:
     assert session.segment_remaining() == pytest.approx(6.6)
     assert session.remaining() == pytest.approx(26.6)
     assert session.next_segment.name == "B"
+
+
+def test_what_a_voice_says() -> None:
+    from backroutine.core.announce import utterance
+
+    clock = FakeClock()
+    session = Session(HUGS, clock=clock)
+    said = []
+    batch = session.start()
+    said.append(utterance(batch, HUGS))
+    while session.state == "running":
+        clock.now = session.next_wake()
+        batch = session.update()
+        if batch:
+            said.append(utterance(batch, HUGS))
+    texts = [s[0] for s in said if s]
+    assert texts[:5] == [
+        "Get ready: Hug, left side",
+        "3",
+        "2",
+        "1",
+        "Hug, left side. Hold 30 seconds",
+    ]
+    assert "Breathe out" in texts and "Switch sides: right" in texts
+    assert "Rest, 15 seconds" not in texts  # said as the switch of sides instead
+    assert texts[-1] == "Well done. That is the end of the routine."

@@ -112,3 +112,54 @@ def describe(event: Event, routine: Routine, next_segment: Segment | None = None
     if isinstance(event, Finished):
         return "Finished" if event.completed else "Stopped"
     return None
+
+
+def _spoken_length(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    if rest:
+        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
+    return " ".join(parts) or "0 seconds"
+
+
+def spoken(event: Event, routine: Routine) -> tuple[str, int] | None:
+    """What a voice says for an event, with its priority (higher interrupts lower): cue texts
+    and the end 3, step changes 2, the last seconds 1. Reps and tempo phases come too fast
+    to speak; their soft sound is enough."""
+    if isinstance(event, CueDue):
+        return (event.cue.say, 3) if event.cue.say else None
+    if isinstance(event, Finished):
+        return ("Well done. That is the end of the routine.", 3) if event.completed else None
+    if isinstance(event, SideChanged):
+        return (f"Switch sides: {event.side}", 2)
+    if isinstance(event, SegmentStarted):
+        segment = event.segment
+        step = routine.steps[segment.step]
+        side = f", {segment.side} side" if segment.side else ""
+        if segment.kind == "get_ready":
+            return (f"Get ready: {segment.name}{side}", 2)
+        if segment.kind == "rest":
+            return (f"Rest, {_spoken_length(segment.seconds)}", 2)
+        if step.kind == "hold":
+            return (f"{segment.name}{side}. Hold {_spoken_length(segment.seconds)}", 2)
+        if step.kind == "reps":
+            return (f"{segment.name}{side}. {step.reps} reps", 2)
+        return (f"{segment.name}. {_spoken_length(segment.seconds)}", 2)
+    if isinstance(event, CountdownTick):
+        return (str(event.seconds_left), 1)
+    return None
+
+
+def utterance(events: list[Event], routine: Routine) -> tuple[str, int] | None:
+    """One thing to say for a batch of events: the most important, the latest among equals
+    (a switch of sides is said instead of the rest that starts with it)."""
+    best: tuple[str, int] | None = None
+    for event in events:
+        said = spoken(event, routine)
+        if said is not None and (best is None or said[1] >= best[1]):
+            if best is not None and best[1] == said[1] and isinstance(event, SegmentStarted):
+                continue  # keep "switch sides" over the rest it comes with
+            best = said
+    return best

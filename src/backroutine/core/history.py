@@ -1,4 +1,5 @@
-"""The history: routines played, pain check-ins, red-flag answers and a few settings, in SQLite.
+"""The history: routines played, pain check-ins, red-flag answers, desk breaks and a few
+settings, in SQLite.
 
 Sessions get one row per routine played, written while it plays.
 
@@ -17,6 +18,9 @@ or overwritten, and the user is told once through `notices`.
 Check-ins may be added late (backfilled) and are read back in the order of the moment they
 describe. Red-flag answers are never changed or deleted but for the mark that a professional has
 checked them: the latest row is the current state, the earlier ones its history.
+
+Desk breaks (see core/breaks.py) get one row each time one is taken, skipped or snoozed, so the
+breaks command can say how the day went.
 """
 
 from __future__ import annotations
@@ -66,9 +70,11 @@ _ADVICE = "or use --data-dir to keep the history elsewhere"
 
 NOTE_MAX_CHARS = 500  # a check-in's note, once stripped
 SETTING_KEY_MAX_CHARS = 100
+BREAK_OUTCOMES = ("taken", "skipped", "snoozed")
+BREAK_MINUTES_MAX = 24 * 60  # a break's (or a snooze's) length, in minutes
 
-# Part of schema version 2, never to be edited: a time as timestamp() writes it, ISO 8601 to
-# the second with a zone offset in whole minutes, which julianday() can read.
+# Part of schema versions 2 and 3, never to be edited: a time as timestamp() writes it, ISO
+# 8601 to the second with a zone offset in whole minutes, which julianday() can read.
 _V2_TIME = (
     "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
     "[+-][0-9][0-9]:[0-9][0-9]'"
@@ -129,6 +135,22 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # One row per desk break answered; `minutes` is how long it lasted (taken) or how long
+        # it was put off (snoozed), when known.
+        f"""
+        CREATE TABLE breaks (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL CHECK (at {_V2_TIME} AND julianday(at) IS NOT NULL),
+            outcome TEXT NOT NULL CHECK (outcome IN ('taken', 'skipped', 'snoozed')),
+            routine_id TEXT
+                CHECK (routine_id IS NULL OR (typeof(routine_id) = 'text' AND routine_id <> '')),
+            minutes REAL
+                CHECK (minutes IS NULL OR (typeof(minutes) = 'real' AND minutes BETWEEN 0 AND 1440))
+        )
+        """,
+        "CREATE INDEX breaks_at ON breaks (julianday(at), id)",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -156,6 +178,26 @@ class SessionRecord:
 
 
 _COLUMNS = ", ".join(f.name for f in fields(SessionRecord))
+
+
+@dataclass(frozen=True, slots=True)
+class BreakRecord:
+    """A desk break as the history keeps it: taken, skipped or snoozed at a moment."""
+
+    id: int
+    at: datetime  # timezone-aware, to the second
+    outcome: str  # taken | skipped | snoozed
+    routine_id: str | None = None  # the routine played for it, if any
+    minutes: float | None = None  # how long it lasted (taken) or was put off (snoozed)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(timespec="seconds"),
+            "outcome": self.outcome,
+            "routine_id": self.routine_id,
+            "minutes": self.minutes,
+        }
 
 
 class HistoryError(Exception):
@@ -402,6 +444,59 @@ class HistoryStore:
             (),
         )
         return self._answers(*rows[0]) if rows else RedFlagAnswers()
+
+    # -- desk breaks --------------------------------------------------------------------------
+
+    def add_break(
+        self,
+        *,
+        at: datetime,
+        outcome: str,
+        routine_id: str | None = None,
+        minutes: float | None = None,
+    ) -> int:
+        """Record what became of a desk break at a moment (naive: local time): "taken",
+        "skipped" or "snoozed", with the routine played for it and how many minutes it lasted
+        or was put off, when known; its id."""
+        if not isinstance(outcome, str) or outcome not in BREAK_OUTCOMES:
+            raise ValueError(f"outcome must be one of {BREAK_OUTCOMES}, not {outcome!r}")
+        if routine_id is not None and (not isinstance(routine_id, str) or not routine_id):
+            raise ValueError(f"routine_id must be a routine's id or None, not {routine_id!r}")
+        if minutes is not None:
+            minutes = _minutes(minutes)
+        stamp = _stamp("at", at)
+        cursor = self._write(
+            "INSERT INTO breaks (at, outcome, routine_id, minutes) VALUES (?, ?, ?, ?)",
+            (stamp, outcome, routine_id, minutes),
+        )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return cursor.lastrowid
+
+    def breaks(self, since: datetime | None = None) -> list[BreakRecord]:
+        """Desk breaks, oldest first by the moment (then by id); only those at or after
+        `since` (naive: local time) when given."""
+        if since is None:
+            rows = self._read(
+                "SELECT id, at, outcome, routine_id, minutes FROM breaks"
+                " ORDER BY julianday(at), id",
+                (),
+            )
+        else:
+            rows = self._read(
+                "SELECT id, at, outcome, routine_id, minutes FROM breaks"
+                " WHERE julianday(at) >= julianday(?) ORDER BY julianday(at), id",
+                (_stamp("since", since),),
+            )
+        return [
+            BreakRecord(
+                id=cast(int, break_id),
+                at=self._moment(at),
+                outcome=cast(str, outcome),  # the table's CHECK keeps it to BREAK_OUTCOMES
+                routine_id=cast(str | None, routine_id),
+                minutes=cast(float | None, minutes),
+            )
+            for break_id, at, outcome, routine_id, minutes in rows
+        ]
 
     # -- settings -----------------------------------------------------------------------------
 
@@ -821,6 +916,18 @@ def _check_key(key: str) -> None:
         )
 
 
+def _minutes(value: float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 <= value <= BREAK_MINUTES_MAX  # also refuses NaN
+    ):
+        raise ValueError(
+            f"minutes must be a number from 0 to {BREAK_MINUTES_MAX} or None, not {value!r}"
+        )
+    return round(float(value), 2)
+
+
 def _seconds(value: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"active_seconds must be a finite number of 0 or more, not {value!r}")
@@ -842,6 +949,9 @@ class EmptyHistory:
 
     def red_flags(self) -> RedFlagAnswers:
         return RedFlagAnswers()
+
+    def breaks(self, since: datetime | None = None) -> list[BreakRecord]:
+        return []
 
     def close(self) -> None:
         pass

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 
 from backroutine.audio import Player, make_player
-from backroutine.core.announce import loudest
+from backroutine.core.announce import loudest, utterance
 from backroutine.core.engine import (
     Clock,
     CueDue,
@@ -39,6 +39,7 @@ from backroutine.ui.screens.intro import IntroScreen
 
 # The other screens are imported when first shown: the first frame comes sooner.
 if TYPE_CHECKING:
+    from backroutine.speech import Speaker
     from backroutine.ui.screens.player import PlayerScreen
 
 
@@ -59,8 +60,12 @@ class BackroutineApp(App[int]):
         audio_mode: str = "auto",
         player: Player | None = None,
         now: Callable[[], datetime] = local_now,
+        speaker: Speaker | None = None,
+        voice: bool = False,
     ) -> None:
         super().__init__()
+        self.speaker = speaker
+        self.voice = voice
         self.store = store
         self.start_routine = routine  # play this one (backroutine play), else the home screen
         self.data_dir = data_dir
@@ -81,6 +86,10 @@ class BackroutineApp(App[int]):
     def on_mount(self) -> None:
         if self.player is None:
             self.player = make_player(self.audio_mode, ring=self.bell, on_notice=self.notice)  # type: ignore[arg-type]
+        if self.speaker is None and self.voice:
+            from backroutine.speech import make_speaker
+
+            self.speaker = make_speaker(True, on_notice=self.notice)
         try:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -99,6 +108,8 @@ class BackroutineApp(App[int]):
     def on_unmount(self) -> None:
         if self.player is not None:
             self.player.close()
+        if self.speaker is not None:
+            self.speaker.close()
 
     def notice(self, message: str) -> None:
         """Say a thing once (sound fell back to the bell, the history cannot be written)."""
@@ -193,6 +204,9 @@ class BackroutineApp(App[int]):
         sound = loudest(events)
         if sound is not None and not self.muted and self.player is not None:
             self.player.play(sound)
+        said = utterance(events, self.session.routine) if self.speaker and self.session else None
+        if said is not None and not self.muted:
+            self.speaker.say(said[0], priority=said[1])  # type: ignore[union-attr]
         if screen is not None and any(isinstance(e, SegmentStarted | SideChanged) for e in events):
             screen.flash()
         if any(isinstance(e, Finished) for e in events):
@@ -365,8 +379,12 @@ def make_app(
     audio_mode: str = "auto",
     player: Player | None = None,
     now: Callable[[], datetime] = local_now,
+    speaker: Speaker | None = None,
+    voice: bool = False,
 ) -> BackroutineApp:
     return BackroutineApp(
+        speaker=speaker,
+        voice=voice,
         store=store,
         routine=routine,
         data_dir=data_dir,
