@@ -157,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("home", "the home screen (what `backroutine` alone opens in a terminal)", cmd_home)
 
+    sub = command("breaks", "desk-break reminders: stand up and move every so often", cmd_breaks)
+    sub.add_argument("--every", metavar="TIME", help="how often (default 50m; e.g. 45m, 1h)")
+    sub.add_argument(
+        "--routine",
+        default="desk-break",
+        metavar="ID",
+        help="the break routine (default desk-break)",
+    )
+    sub.add_argument(
+        "--hours", metavar="HOURS", help='working hours, e.g. "9-17:30" or "8:30-16,mon-thu"'
+    )
+    sub.add_argument("--plain", action="store_true", help="text lines instead of the screen")
+
     sub = command("serve", "the app in a web browser, on this computer", cmd_serve)
     sub.add_argument("--port", type=_port, default=8000, help="default: 8000")
     sub.add_argument(
@@ -875,3 +888,9 @@ def _private_page(server) -> Iterator[None]:
         (Path(folder) / "app_index.html").write_text(page, encoding="utf-8")
         server.templates_path = Path(folder)
         yield
+
+
+def cmd_breaks(args: argparse.Namespace) -> int:
+    from backroutine.breaks_cli import breaks
+
+    return breaks(args)

@@ -39,6 +39,7 @@ from backroutine.ui.screens.intro import IntroScreen
 
 # The other screens are imported when first shown: the first frame comes sooner.
 if TYPE_CHECKING:
+    from backroutine.core.breaks import BreakTimer
     from backroutine.speech import Speaker
     from backroutine.ui.screens.player import PlayerScreen
 
@@ -62,8 +63,13 @@ class BackroutineApp(App[int]):
         now: Callable[[], datetime] = local_now,
         speaker: Speaker | None = None,
         voice: bool = False,
+        breaks: BreakTimer | None = None,
+        break_routine: Routine | None = None,
     ) -> None:
         super().__init__()
+        self.breaks = breaks  # break mode: a desk-break timer, and the routine a break plays
+        self.break_routine = break_routine
+        self._break_pending = False
         self.speaker = speaker
         self.voice = voice
         self.store = store
@@ -96,7 +102,11 @@ class BackroutineApp(App[int]):
                 loop.add_signal_handler(signum, self.action_quit_now, "signal")
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # not the main thread (tests) or no signals here: the CLI still saves on exit
-        if self.start_routine is not None:
+        if self.breaks is not None and self.break_routine is not None:
+            from backroutine.ui.screens.breaks import BreakScreen
+
+            self.push_screen(BreakScreen(self.breaks, self.break_routine.name))
+        elif self.start_routine is not None:
             self.open_routine(self.start_routine)
         else:
             from backroutine.ui.screens.home import HomeScreen
@@ -249,8 +259,48 @@ class BackroutineApp(App[int]):
             message += " Strengthening is locked again for now."
         return f"{message} {after.progress_text}"
 
+    def answer_break(self, answer: str | None) -> None:
+        """The answer to "time for a break": take it, snooze it, or skip it."""
+        timer = self.breaks
+        if timer is None or self.break_routine is None:
+            return
+        if answer == "take":
+            self._break_pending = True
+            self.open_routine(self.break_routine)
+            return
+        if answer in ("snooze5", "snooze10"):
+            timer.snooze(300 if answer == "snooze5" else 600)
+            self._record_break("snoozed")
+        else:
+            timer.skipped()
+            self._record_break("skipped")
+        self.notify({"skipped": "Skipped."}.get(answer or "", "Snoozed."), timeout=3)
+
+    def _record_break(self, outcome: str, minutes: float | None = None) -> None:
+        if self.store is None or self.break_routine is None:
+            return
+        try:
+            self.store.add_break(
+                at=self.now(),
+                outcome=outcome,  # type: ignore[attr-defined]
+                routine_id=self.break_routine.id,
+                minutes=minutes,
+            )
+        except Exception as exc:  # never stop the reminders over the history
+            self.notice(f"This break could not be recorded: {exc}")
+
     def action_close_routine(self) -> None:
         """Leave the summary (or advice, or detail) screen: home, or out when we came to play."""
+        if self._break_pending and self.breaks is not None:
+            self._break_pending = False
+            played = self.session is not None and self.session.state == "finished"
+            if played:
+                minutes = round(self.session.active_seconds / 60, 1)  # type: ignore[union-attr]
+                self.breaks.taken()
+                self._record_break("taken", minutes)
+            else:  # backed out of the routine's intro
+                self.breaks.skipped()
+                self._record_break("skipped")
         self.session = None
         self.recorder = None
         if self.start_routine is not None:
@@ -381,10 +431,14 @@ def make_app(
     now: Callable[[], datetime] = local_now,
     speaker: Speaker | None = None,
     voice: bool = False,
+    breaks: BreakTimer | None = None,
+    break_routine: Routine | None = None,
 ) -> BackroutineApp:
     return BackroutineApp(
         speaker=speaker,
         voice=voice,
+        breaks=breaks,
+        break_routine=break_routine,
         store=store,
         routine=routine,
         data_dir=data_dir,

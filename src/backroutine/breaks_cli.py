@@ -1,0 +1,227 @@
+"""`backroutine breaks`: a desk-break reminder that stays running.
+
+In a terminal it opens the TUI's break screen; with --plain (or when the output is not a
+terminal) it prints one line per event. Breaks are counted in the history: taken, skipped,
+snoozed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import datetime
+
+from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history
+from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
+from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
+from backroutine.core.recording import local_now
+
+DEFAULT_EVERY = 50 * 60
+MIN_EVERY = 10  # seconds; a real interval is 30-60 minutes, shorter ones are for trying it
+BREAK_MESSAGE = "Time for a break: stand up, walk a little, move your back gently."
+
+
+def every_seconds(text: str | None) -> int:
+    if text is None:
+        return DEFAULT_EVERY
+    try:
+        seconds = parse_duration(text)
+    except ValueProblem as exc:
+        raise UserError(f"--every: {exc}", EXIT_USAGE) from None
+    if seconds < MIN_EVERY:
+        raise UserError(f"--every: {text} is too short; use at least {MIN_EVERY}s", EXIT_USAGE)
+    return seconds
+
+
+def hours_of(text: str | None) -> WorkingHours | None:
+    if not text:
+        return None
+    try:
+        return parse_working_hours(text)
+    except ValueError as exc:
+        raise UserError(f"--hours: {exc}", EXIT_USAGE) from None
+
+
+def notify_terminal(stream, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    """A desktop notification through the terminal, where it supports one (OSC 9 for iTerm2,
+    Windows Terminal and others; OSC 777 for VTE terminals such as GNOME Terminal); terminals
+    that do not, ignore both. Then the bell."""
+    if stream.isatty():
+        stream.write(f"\x1b]9;{title}: {body}\x07\x1b]777;notify;{title};{body}\x07\a")
+        stream.flush()
+
+
+def breaks(args: argparse.Namespace) -> int:
+    from backroutine.cli import resolve_routine
+
+    every = every_seconds(args.every)
+    hours = hours_of(args.hours)
+    data_dir = _data_dir(args)
+    routine = resolve_routine(args.routine, data_dir)
+    store = _open_history(data_dir)
+    try:
+        timer = BreakTimer(every, clock=time.monotonic, wall=local_now, hours=hours)
+        if args.plain or not sys.stdout.isatty():
+            return PlainBreaks(timer, routine, store).run()
+        from backroutine.ui.app import make_app, run_app
+
+        app = make_app(
+            store=store,
+            data_dir=data_dir,
+            clock=time.monotonic,
+            breaks=timer,
+            break_routine=routine,
+        )
+        return run_app(app)
+    finally:
+        if store is not None:
+            store.close()
+
+
+class PlainBreaks:
+    """The text version: waits, announces, and (with a keyboard) offers the routine."""
+
+    def __init__(
+        self,
+        timer: BreakTimer,
+        routine,
+        store,
+        *,
+        keys=None,
+        clock=time.monotonic,  # type: ignore[no-untyped-def]
+        out=None,
+    ) -> None:
+        from backroutine.plain import KeyReader, NoKeys
+
+        self.timer = timer
+        self.routine = routine
+        self.store = store
+        self.clock = clock
+        self.out = out or sys.stdout
+        if keys is None:
+            keys = KeyReader(sys.stdin) if sys.stdin.isatty() else NoKeys()
+        self.keys = keys
+        self.interactive = not isinstance(keys, NoKeys)
+
+    def say(self, text: str) -> None:
+        self.out.write(f"[{datetime.now().strftime('%H:%M')}] {text}\n")
+        self.out.flush()
+
+    def next_text(self) -> str:
+        if not self.timer.in_hours():
+            return f"Outside working hours ({self.timer.hours}); waiting."
+        at = datetime.now().timestamp() + self.timer.remaining()
+        return (
+            f"Next break in {format_seconds(self.timer.remaining())}, at "
+            f"{datetime.fromtimestamp(at).strftime('%H:%M')}."
+        )
+
+    def run(self) -> int:
+        self.say(
+            f"Desk breaks every {format_seconds(self.timer.every)} with "
+            f'"{self.routine.name}" ({"Ctrl-C to stop" if not self.interactive else "q to stop"}).'
+        )
+        if self.interactive:
+            self.say("Keys: b take a break now · p pause · q quit")
+        self.say(self.next_text())
+        try:
+            with self.keys:
+                while True:
+                    wait = max(0.0, self.timer.next_wake() - self.clock())
+                    key = self.keys.read(wait)
+                    if key == "q":
+                        break
+                    if key == "p":
+                        if self.timer.paused:
+                            self.timer.resume()
+                            self.say("Resumed. " + self.next_text())
+                        else:
+                            self.timer.pause()
+                            self.say("Paused; press p to go on.")
+                        continue
+                    if (key == "b" or self.timer.due()) and not self.offer():
+                        break
+        except KeyboardInterrupt:
+            pass
+        counts = self.timer.counts
+        self.say(
+            f"Stopped. Breaks taken {counts.taken}, skipped {counts.skipped}, "
+            f"snoozed {counts.snoozed}."
+        )
+        return EXIT_OK
+
+    def record(self, outcome: str, minutes: float | None = None) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.add_break(
+                at=local_now(), outcome=outcome, routine_id=self.routine.id, minutes=minutes
+            )
+        except Exception as exc:  # a history problem must not stop the reminders
+            self.say(f"(not recorded: {exc})")
+
+    def offer(self) -> bool:
+        """Announce a break and act on the answer; False when the person quits."""
+        notify_terminal(self.out, "backroutine", BREAK_MESSAGE)
+        self.say(BREAK_MESSAGE)
+        if not self.interactive:
+            # Nobody can answer: announce it and start the next interval (not counted).
+            self.timer.skipped()
+            self.say(self.next_text())
+            return
+        self.say(
+            f"Enter: play {self.routine.name} ({format_clock(self._length())}) · "
+            "5: snooze 5 min · 1: snooze 10 min · s: skip"
+        )
+        while True:
+            key = self.keys.read(None)
+            if key in ("\n", "\r", "enter", "y"):
+                minutes = self.play()
+                self.timer.taken()
+                self.record("taken", minutes)
+                break
+            if key in ("5", "1"):
+                seconds = 300 if key == "5" else 600
+                self.timer.snooze(seconds)
+                self.record("snoozed")
+                self.say(f"Snoozed for {seconds // 60} minutes.")
+                return True
+            if key == "q":
+                return False
+            if key == "s":
+                self.timer.skipped()
+                self.record("skipped")
+                self.say("Skipped.")
+                break
+        self.say(self.next_text())
+        return True
+
+    def _length(self) -> int:
+        from backroutine.core.timeline import expand
+
+        return expand(self.routine).total_seconds
+
+    def play(self) -> float:
+        from backroutine import audio
+        from backroutine.core.engine import Session
+        from backroutine.core.recording import SessionRecorder
+        from backroutine.plain import PlainPlayer, terminal_bell
+
+        session = Session(self.routine, clock=self.clock)
+        player = audio.make_player(
+            audio.audio_mode_from_env(),
+            ring=terminal_bell(),
+            on_notice=lambda m: print(f"note: {m}", file=sys.stderr),
+        )
+        try:
+            PlainPlayer(
+                session,
+                player=player,
+                recorder=SessionRecorder(self.store, session),
+                out=self.out,
+                keys=self.keys,
+            ).run()
+        finally:
+            player.close()
+        return round(session.active_seconds / 60, 1)

@@ -1,0 +1,136 @@
+"""`backroutine breaks`: the plain reminder with a fake clock and scripted keys, and its
+arguments; the TUI break screen headless."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from backroutine.breaks_cli import PlainBreaks
+from backroutine.core.breaks import BreakTimer
+from backroutine.core.history import HistoryStore
+from backroutine.core.loading import load_text
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.start = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wall(self) -> datetime:
+        return self.start + timedelta(seconds=self.now - 1000.0)
+
+
+class Keys:
+    """Scripted keys at clock times; waiting moves the clock."""
+
+    def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
+        self.clock, self.script = clock, list(script)
+
+    def __enter__(self) -> Keys:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def read(self, timeout: float | None) -> str | None:
+        due = self.clock.now + (timeout if timeout is not None else 1e9)
+        if self.script and 1000.0 + self.script[0][0] <= due:
+            at, key = self.script.pop(0)
+            self.clock.now = max(self.clock.now, 1000.0 + at)
+            return key
+        assert timeout is not None
+        self.clock.now = due
+        return None
+
+
+@pytest.fixture
+def quick(tmp_path: Path):
+    return load_text("name: Tiny break\ncategory: gentle\nsteps: [{name: Stand, duration: 1s}]\n",
+                     path=tmp_path / "tiny-break.yaml")  # fmt: skip
+
+
+def run(tmp_path: Path, quick, script: list[tuple[float, str]]):
+    clock = Clock()
+    timer = BreakTimer(60, clock=clock, wall=clock.wall)
+    store = HistoryStore.open(tmp_path / "data")
+    out = io.StringIO()
+    PlainBreaks(timer, quick, store, keys=Keys(clock, script), clock=clock, out=out).run()
+    outcomes = [b.outcome for b in store.breaks()]
+    sessions = store.sessions()
+    store.close()
+    return out.getvalue(), outcomes, sessions, timer
+
+
+def test_snooze_skip_and_take(tmp_path: Path, quick) -> None:
+    # due at 60 s: snooze 5 min; due at 361: skip; due at 422: take it (plays the routine)
+    script = [(61, "5"), (362, "s"), (423, "\n"), (485, "q")]
+    out, outcomes, sessions, timer = run(tmp_path, quick, script)
+    assert out.count("Time for a break") == 4  # the fourth, a minute after the taken one, gets q
+    assert "Snoozed for 5 minutes." in out and "Skipped." in out
+    assert "Stand: MOVE for 1s" in out  # the routine played
+    assert outcomes == ["snoozed", "skipped", "taken"]
+    assert sessions[0].routine_name == "Tiny break" and sessions[0].status == "completed"
+    assert (timer.counts.taken, timer.counts.skipped, timer.counts.snoozed) == (1, 1, 1)
+
+
+def test_a_long_wait_fires_one_break_not_a_pile(tmp_path: Path, quick) -> None:
+    out, outcomes, _, _ = run(tmp_path, quick, [(3000, "s"), (3001, "q")])
+    assert out.count("Time for a break") == 1
+    assert outcomes == ["skipped"]
+
+
+def test_pause_and_break_now(tmp_path: Path, quick) -> None:
+    out, outcomes, _, _ = run(
+        tmp_path, quick, [(10, "p"), (500, "p"), (501, "b"), (502, "s"), (503, "q")]
+    )
+    assert "Paused" in out and "Resumed" in out
+    assert out.count("Time for a break") == 1  # only the one asked for: paused time did not count
+    assert outcomes == ["skipped"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--every", "5s"], "too short"), (["--every", "soon"], "not a duration"),
+    (["--hours", "25-3"], "--hours"), (["--routine", "nope"], "no routine"),
+])  # fmt: skip
+def test_bad_arguments(cli, args: list[str], message: str) -> None:
+    result = cli("breaks", "--plain", *args)
+    assert result.code in (1, 2) and message in result.err
+
+
+async def test_the_break_screen(tmp_path: Path, quick) -> None:
+    from backroutine.audio import RecordingPlayer
+    from backroutine.ui.app import make_app
+    from backroutine.ui.screens.breaks import BreakDue, BreakScreen
+    from backroutine.ui.screens.intro import IntroScreen
+
+    clock = Clock()
+    timer = BreakTimer(60, clock=clock, wall=clock.wall)
+    store = HistoryStore.open(tmp_path / "data")
+    app = make_app(store=store, clock=clock, breaks=timer, break_routine=quick,
+                   player=RecordingPlayer(clock=clock))  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BreakScreen)
+        clock.now += 61
+        screen.look()
+        await pilot.pause()
+        assert isinstance(app.screen, BreakDue)
+        await pilot.press("1")  # snooze 10 minutes
+        await pilot.pause()
+        assert isinstance(app.screen, BreakScreen) and 599 <= timer.remaining() <= 600
+        await pilot.press("b", "enter")  # a break now: the routine's intro
+        await pilot.pause()
+        assert isinstance(app.screen, IntroScreen)
+        await pilot.press("escape")  # changed my mind
+        await pilot.pause()
+        assert isinstance(app.screen, BreakScreen)
+    assert [b.outcome for b in store.breaks()] == ["snoozed", "skipped"]
+    store.close()
