@@ -151,7 +151,7 @@ class HomeScreen(Screen[None]):
             if not group:
                 continue
             locked = lock_reason(progress, category)
-            title = category.capitalize() + ("  🔒 locked" if locked else "")
+            title = category.capitalize() + (" · locked" if locked else "")
             options.add_option(Option(Text(title, style="bold"), disabled=True))
             for entry in group:
                 routine = entry.routine
@@ -218,7 +218,7 @@ class HomeScreen(Screen[None]):
         why = lock_reason(self.progress, routine.category)
         text = routine.summary or ""
         if why:
-            text = f"🔒 {why}"
+            text = f"Locked: {why}"
         info.update(text)
 
     @on(OptionList.OptionSelected, "#routines")

@@ -49,7 +49,7 @@ class IntroScreen(Screen[None]):
                 lines = "\n".join(f"• {c}" for c in routine.cautions)
                 yield Static(f"Take care\n{lines}", id="intro-cautions", markup=False)
             if self.locked:
-                yield Static(f"🔒 Locked. {self.locked}", id="intro-locked", markup=False)
+                yield Static(f"Locked. {self.locked}", id="intro-locked", markup=False)
             else:
                 if self.sound:
                     yield Static(self.sound, id="intro-sound", markup=False)

@@ -67,7 +67,7 @@ class PlayerScreen(Screen[None]):
         step = routine.steps[segment.step]
         self.query_one("#step-name", Line).show(segment.name)
         self.query_one("#step-count", Line).show(
-            f"step {segment.step + 1} of {len(routine.steps)}" + ("  🔇" if muted else "")
+            f"step {segment.step + 1} of {len(routine.steps)}" + ("  · muted" if muted else "")
         )
         label = phase_label(segment, step)
         if session.state == "paused":
