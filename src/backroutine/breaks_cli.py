@@ -172,7 +172,7 @@ class PlainBreaks:
             return
         self.say(
             f"Enter: play {self.routine.name} ({format_clock(self._length())}) · "
-            "5: snooze 5 min · 1: snooze 10 min · s: skip"
+            "5: snooze 5 min · 1: snooze 10 min · s: skip · q: quit"
         )
         while True:
             key = self.keys.read(None)
