@@ -175,3 +175,15 @@ async def test_every_home_key_and_a_tiny_terminal(home) -> None:
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_broken_user_routine_is_mentioned(home, tmp_path: Path) -> None:
+    app, store, _ = home
+    store.save_red_flags([], at=datetime.now(UTC))
+    folder = app.data_dir / "routines"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "mine.yaml").write_text("name: Mine\ncategory: gentle\nsteps: [{name: A, hodl: 5}]\n")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("mine.yaml" in m and "backroutine validate" in m for m in messages)

@@ -75,6 +75,12 @@ class HomeScreen(Screen[None]):
         self.progress = app.progress()  # type: ignore[attr-defined]
         library = load_library(app.data_dir) if app.data_dir else None  # type: ignore[attr-defined]
         self.entries = dict(library.entries) if library else {}
+        if library is not None and library.problems:
+            broken = sorted({p.file for p in library.problems})
+            app.notice(  # type: ignore[attr-defined]
+                f"{len(broken)} of your routine files have mistakes and are left out; "
+                f"see what to fix with: backroutine validate {' '.join(broken)}"
+            )
         self.totals = {rid: expand(e.routine).total_seconds for rid, e in self.entries.items()}
         sessions = store.sessions() if store is not None else []
         checkins = store.checkins() if store is not None else []
