@@ -692,17 +692,19 @@ def cmd_history(args: argparse.Namespace) -> int:
     with store:
         sessions = store.sessions()
         checkins = store.checkins()
+        breaks = store.breaks()
     if args.json:
         _print_json(
             {
                 "sessions": [s.to_dict() for s in sessions],
                 "checkins": [c.to_dict() for c in reversed(checkins)],  # newest first, too
+                "breaks": [b.to_dict() for b in reversed(breaks)],
             }
         )
     elif args.csv:
         from backroutine.core.export import history_csv
 
-        sys.stdout.write(history_csv(sessions, checkins))
+        sys.stdout.write(history_csv(sessions, checkins, breaks))
     else:
         _print_history(sessions)
         _print_checkins(checkins)

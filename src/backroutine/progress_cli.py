@@ -144,7 +144,7 @@ def stats(args: argparse.Namespace) -> int:
     from backroutine.core.stats import compute
 
     with _store(args, create=False) as store:
-        data = compute(store.sessions(), store.checkins(), date.today())
+        data = compute(store.sessions(), store.checkins(), date.today(), store.breaks())
     if args.json:
         _print_json(data)
         return EXIT_OK
@@ -171,6 +171,12 @@ def stats_text(data: dict) -> str:
         lines.append(f"Minutes, last {len(minutes)} days: {bars}  (today last; most {top:g} min)")
     else:
         lines.append(f"Minutes, last {len(minutes)} days: none yet")
+    taken = data["breaks"]["this_week"]
+    if any(taken.values()):
+        lines.append(
+            f"Desk breaks this week: {taken['taken']} taken, {taken['skipped']} skipped, "
+            f"{taken['snoozed']} snoozed"
+        )
     pain = data["pain"]
     if pain["latest"] is None:
         lines.append("Pain: no check-ins yet (backroutine checkin --pain N)")

@@ -134,3 +134,20 @@ async def test_the_break_screen(tmp_path: Path, quick) -> None:
         assert isinstance(app.screen, BreakScreen)
     assert [b.outcome for b in store.breaks()] == ["snoozed", "skipped"]
     store.close()
+
+
+def test_breaks_in_history_and_stats(cli, data_dir: Path) -> None:
+    import csv
+    import json
+
+    store = HistoryStore.open(data_dir)
+    store.add_break(at=datetime.now(UTC), outcome="taken", routine_id="desk-break", minutes=2.8)
+    store.add_break(at=datetime.now(UTC), outcome="skipped", routine_id="desk-break")
+    store.close()
+    data = json.loads(cli("history", "--json").out)
+    assert [b["outcome"] for b in data["breaks"]] == ["skipped", "taken"]  # newest first
+    rows = list(csv.DictReader(io.StringIO(cli("history", "--csv").out)))
+    assert [r["outcome"] for r in rows if r["type"] == "break"] == ["taken", "skipped"]
+    stats = json.loads(cli("stats", "--json").out)
+    assert stats["breaks"]["this_week"] == {"taken": 1, "skipped": 1, "snoozed": 0}
+    assert "Desk breaks this week: 1 taken, 1 skipped" in cli("stats").out

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from backroutine.core.health import Checkin
-from backroutine.core.history import SessionRecord
+from backroutine.core.history import BreakRecord, SessionRecord
 
 # One table: a row per session and a row per check-in, oldest first.
 COLUMNS = (
@@ -27,6 +27,8 @@ COLUMNS = (
     "spasms",
     "note",
     "new_episode",
+    "outcome",
+    "minutes",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -58,8 +60,24 @@ def _checkin_row(c: Checkin) -> dict[str, object]:
     }
 
 
-def history_csv(sessions: Iterable[SessionRecord], checkins: Iterable[Checkin]) -> str:
+def _break_row(b: BreakRecord) -> dict[str, object]:
+    when = b.at.isoformat(timespec="seconds")
+    return {
+        "type": "break",
+        "time": when,
+        "routine_id": b.routine_id,
+        "outcome": b.outcome,
+        "minutes": b.minutes,
+    }
+
+
+def history_csv(
+    sessions: Iterable[SessionRecord],
+    checkins: Iterable[Checkin],
+    breaks: Iterable[BreakRecord] = (),
+) -> str:
     rows = [_session_row(s) for s in sessions] + [_checkin_row(c) for c in checkins]
+    rows += [_break_row(b) for b in breaks]
     rows.sort(key=lambda row: datetime.fromisoformat(str(row["time"])))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

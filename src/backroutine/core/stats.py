@@ -80,7 +80,10 @@ def pain_around(sessions: Sequence[SessionLike], checkins: Sequence[Checkin]) ->
 
 
 def compute(
-    sessions: Sequence[SessionLike], checkins: Sequence[Checkin], today: date
+    sessions: Sequence[SessionLike],
+    checkins: Sequence[Checkin],
+    today: date,
+    breaks: Sequence[object] = (),
 ) -> dict[str, object]:
     """Everything as plain JSON-ready values."""
     week_start = today - timedelta(days=today.weekday())  # Monday
@@ -107,8 +110,15 @@ def compute(
         for a in pain_around(sessions[:20], ordered)
         if a.before is not None or a.after is not None
     ]
+
+    def break_counts(items: Sequence[object]) -> dict[str, int]:
+        outcomes = [getattr(b, "outcome", "") for b in items]
+        return {o: outcomes.count(o) for o in ("taken", "skipped", "snoozed")}
+
+    breaks_this_week = [b for b in breaks if b.at.date() >= week_start]
     return {
         "today": today.isoformat(),
+        "breaks": {"this_week": break_counts(breaks_this_week), "total": break_counts(breaks)},
         "this_week": _count(this_week),
         "total": _count(sessions),
         "completed": sum(1 for s in sessions if s.status == "completed"),
