@@ -581,9 +581,9 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def _refuse_if_locked(routine: Routine, store) -> None:
     """Strengthening waits until pain has clearly lessened (the progression rules)."""
-    from backroutine.core.progression import assess, lock_reason
+    from backroutine.core.progression import assess_history, lock_reason
 
-    progress = assess([]) if store is None else assess(store.checkins(), store.red_flags())
+    progress = assess_history(store)
     why = lock_reason(progress, routine.category)
     if why:
         if store is not None:
@@ -619,14 +619,14 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 def _pain_saver(store):
     def save(pain: int) -> str:
-        from backroutine.core.progression import assess
+        from backroutine.core.progression import assess_history
         from backroutine.core.recording import local_now
 
         try:
             store.add_checkin(at=local_now(), pain=pain)
         except Exception as exc:  # say it, never crash on it
             return f"Not saved: {exc}"
-        return f"Saved: pain {pain}. " + assess(store.checkins(), store.red_flags()).progress_text
+        return f"Saved: pain {pain}. " + assess_history(store).progress_text
 
     return save
 

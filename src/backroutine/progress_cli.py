@@ -9,8 +9,8 @@ from datetime import date, datetime, time
 
 from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history, _print_json
 from backroutine.core.health import RED_FLAGS, RedFlagAnswers
-from backroutine.core.progression import Progress, assess
-from backroutine.core.stats import sparkline
+from backroutine.core.progression import Progress, assess_history, change_note
+from backroutine.core.stats import minutes_bars, sparkline
 
 
 def _store(args: argparse.Namespace, *, create: bool = True):
@@ -18,10 +18,6 @@ def _store(args: argparse.Namespace, *, create: bool = True):
     if store is None:
         raise UserError("the history cannot be used; see the message above")
     return store
-
-
-def progress_of(store) -> Progress:
-    return assess(store.checkins(), store.red_flags())
 
 
 def _wrap(text: str, indent: str = "") -> str:
@@ -77,7 +73,7 @@ def checkin(args: argparse.Namespace) -> int:
             f"the note is {len(note)} characters long; at most 500 are kept", EXIT_USAGE
         )
     with _store(args) as store:
-        before = progress_of(store)
+        before = assess_history(store)
         saved = store.add_checkin(
             at=checkin_time(args.date),
             pain=pain,
@@ -85,13 +81,12 @@ def checkin(args: argparse.Namespace) -> int:
             note=note or None,
             new_episode=args.new_episode,
         )
-        after = progress_of(store)
+        after = assess_history(store)
     day = saved.at.strftime("%a %d %b %Y")
     print(f"Saved: pain {saved.pain} on {day}" + (f", spasms {spasms}" if spasms else "") + ".")
-    if "strengthening" in after.unlocked and "strengthening" not in before.unlocked:
-        print("Strengthening is now unlocked: your pain has clearly lessened. Start gently.")
-    elif "strengthening" in before.unlocked and "strengthening" not in after.unlocked:
-        print("Strengthening is locked again for now; gentle movement and yoga stay open.")
+    change = change_note(before, after)
+    if change:
+        print(change)
     print(after.progress_text)
     for reason in after.reasons:
         print(_wrap(reason, "! "))
@@ -103,7 +98,7 @@ def checkin(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     with _store(args, create=False) as store:
-        progress = progress_of(store)
+        progress = assess_history(store)
         flags = store.red_flags()
     if args.json:
         data = progress.to_dict()
@@ -167,7 +162,7 @@ def stats_text(data: dict) -> str:
     minutes = [d["minutes"] for d in data["per_day"]]
     top = max(minutes)
     if top:
-        bars = sparkline([round(m / top * 10) for m in minutes])
+        bars = minutes_bars(data["per_day"])
         lines.append(f"Minutes, last {len(minutes)} days: {bars}  (today last; most {top:g} min)")
     else:
         lines.append(f"Minutes, last {len(minutes)} days: none yet")

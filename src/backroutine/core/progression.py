@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from typing import Protocol
 
 from backroutine.core.health import PAIN_MAX, PAIN_MIN, Checkin, RedFlag, RedFlagAnswers
 from backroutine.core.model import CATEGORIES, Category
@@ -353,3 +354,27 @@ def _check(checkin: Checkin) -> None:
         raise ValueError(f"check-in time {checkin.at.isoformat()} has no time zone")
     if not PAIN_MIN <= checkin.pain <= PAIN_MAX:
         raise ValueError(f"pain {checkin.pain} is outside {PAIN_MIN}..{PAIN_MAX}")
+
+
+class History(Protocol):
+    """What assessing needs from a history store."""
+
+    def checkins(self) -> list[Checkin]: ...
+
+    def red_flags(self) -> RedFlagAnswers: ...
+
+
+def assess_history(history: History | None) -> Progress:
+    """Where the person stands, from a history store; with none, as on a first run."""
+    if history is None:
+        return assess([])
+    return assess(history.checkins(), history.red_flags())
+
+
+def change_note(before: Progress, after: Progress) -> str | None:
+    """What a new check-in changed about strengthening, in plain words, or None."""
+    if is_open(after, "strengthening") and not is_open(before, "strengthening"):
+        return "Strengthening is now unlocked: your pain has clearly lessened. Start gently."
+    if is_open(before, "strengthening") and not is_open(after, "strengthening"):
+        return "Strengthening is locked again for now; gentle movement and yoga stay open."
+    return None

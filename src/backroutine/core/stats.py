@@ -151,3 +151,10 @@ SPARK = "▁▂▃▄▅▆▇█"
 def sparkline(scores: Sequence[int], top: int = 10) -> str:
     """Pain scores 0..10 as a row of little bars."""
     return "".join(SPARK[min(len(SPARK) - 1, round(s / top * (len(SPARK) - 1)))] for s in scores)
+
+
+def minutes_bars(per_day: Sequence[dict[str, object]]) -> str:
+    """Minutes per day (compute()'s "per_day") as little bars, the busiest day the tallest."""
+    minutes = [float(day["minutes"]) for day in per_day]  # type: ignore[arg-type]
+    top = max(minutes, default=0) or 1
+    return sparkline([round(m / top * 10) for m in minutes])

@@ -16,11 +16,12 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from backroutine.core.durations import format_clock
+from backroutine.core.health import RedFlagAnswers
 from backroutine.core.library import Entry, load_library
 from backroutine.core.model import CATEGORIES
-from backroutine.core.progression import Progress, lock_reason
+from backroutine.core.progression import Progress, assess, lock_reason
 from backroutine.core.recommend import Choice, suggest
-from backroutine.core.stats import compute, pain_around, sparkline
+from backroutine.core.stats import compute, minutes_bars, pain_around, sparkline
 from backroutine.core.timeline import expand
 
 
@@ -72,7 +73,11 @@ class HomeScreen(Screen[None]):
     def refresh_data(self) -> None:
         app = self.app
         store = app.store  # type: ignore[attr-defined]
-        self.progress = app.progress()  # type: ignore[attr-defined]
+        # Each is read once: the progress, the notices and the charts all use them.
+        sessions = store.sessions() if store is not None else []
+        checkins = store.checkins() if store is not None else []
+        flags = store.red_flags() if store is not None else None
+        self.progress = assess(checkins, flags)
         library = load_library(app.data_dir) if app.data_dir else None  # type: ignore[attr-defined]
         self.entries = dict(library.entries) if library else {}
         if library is not None and library.problems:
@@ -82,8 +87,6 @@ class HomeScreen(Screen[None]):
                 f"see what to fix with: backroutine validate {' '.join(broken)}"
             )
         self.totals = {rid: expand(e.routine).total_seconds for rid, e in self.entries.items()}
-        sessions = store.sessions() if store is not None else []
-        checkins = store.checkins() if store is not None else []
         last_played: dict[str, str] = {}
         for s in sessions:
             last_played.setdefault(s.routine_id, s.started_at)
@@ -94,7 +97,7 @@ class HomeScreen(Screen[None]):
         suggestion = suggest(self.progress, choices, last_played)
         self.suggested = suggestion.routine_id
         self._show_today(suggestion.why)
-        self._show_notice(store)
+        self._show_notice(flags)
         self._show_routines()
         self._show_back(sessions, checkins)
         self._show_recent(sessions, checkins)
@@ -115,12 +118,11 @@ class HomeScreen(Screen[None]):
         else:
             today.update(Text.assemble(("Today: ", "bold"), why))
 
-    def _show_notice(self, store: object) -> None:
+    def _show_notice(self, flags: RedFlagAnswers | None) -> None:
         progress = self.progress
         assert progress is not None
         notice = self.query_one("#notice", Static)
         lines = []
-        flags = store.red_flags() if store is not None else None  # type: ignore[attr-defined]
         if flags is not None and flags.open_flags:
             if flags.urgent:
                 lines.append(
@@ -187,9 +189,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#unlock", Static).update(progress.progress_text)
         data = compute(sessions, checkins, date.today())
         week, total = data["this_week"], data["total"]
-        minutes = [d["minutes"] for d in data["per_day"]]
-        top = max(minutes) or 1
-        bars = sparkline([round(m / top * 10) for m in minutes])
+        bars = minutes_bars(data["per_day"])
         streak = data["streak_days"]
         self.query_one("#numbers", Static).update(
             f"This week: {week['sessions']} sessions, {week['minutes']:g} min\n"
