@@ -25,8 +25,6 @@ from backroutine.core.timeline import Segment
 # Bundled sound names (sounds/README.md).
 TICK, START, REST, SIDE, REP, BELL, CHIME = "tick", "start", "rest", "side", "rep", "bell", "chime"
 
-PHASE_WORDS = {"up": "up", "hold": "hold", "down": "down", "pause": "pause"}
-
 
 def sound_for(event: Event) -> str | Path | None:
     """The sound an event makes, or None."""

@@ -191,10 +191,6 @@ class Session:
         return self._frozen
 
     @property
-    def segment_index(self) -> int:
-        return self._segment_index
-
-    @property
     def segment(self) -> Segment | None:
         segments = self.timeline.segments
         return segments[self._segment_index] if segments else None

@@ -29,7 +29,7 @@ from backroutine.core.model import (
     Routine,
     Step,
 )
-from backroutine.core.yamldoc import INVALID, Map, Mark, Seq, read
+from backroutine.core.yamldoc import INVALID, Map, Mark, Seq, field_path, read
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NAME = 80
@@ -159,12 +159,6 @@ def _did_you_mean(word: str, allowed: tuple[str, ...] | list[str] | frozenset[st
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
-def _field(parent: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    return f"{parent}.{key}" if parent else key
-
-
 class _Checker:
     """Walks a read document, collecting problems and building the model where it can."""
 
@@ -188,7 +182,7 @@ class _Checker:
                     meant.add(hint.split('"')[1])
                 self.add(
                     node.key_marks[key],
-                    _field(field, key),
+                    field_path(field, key),
                     f'unknown key "{key}"{hint}; {what} may have: {", ".join(allowed)}',
                 )
         return meant
@@ -210,7 +204,7 @@ class _Checker:
             return None
         value = node[key]
         mark = node.value_marks[key]
-        name = _field(field, key)
+        name = field_path(field, key)
         if value is INVALID:
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -240,12 +234,12 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int):
             self.add(
                 mark,
-                _field(field, key),
+                field_path(field, key),
                 f"{show_value(value)} is not a whole number; use {low} to {high}",
             )
             return None
         if not low <= value <= high:
-            self.add(mark, _field(field, key), f"{value} is out of range; use {low} to {high}")
+            self.add(mark, field_path(field, key), f"{value} is out of range; use {low} to {high}")
             return None
         return value
 
@@ -256,7 +250,7 @@ class _Checker:
         try:
             return parse_duration(value, allow_zero=allow_zero)
         except ValueProblem as exc:
-            self.add(node.value_marks[key], _field(field, key), str(exc))
+            self.add(node.value_marks[key], field_path(field, key), str(exc))
             return None
 
     def text_list(self, node: Map, key: str) -> tuple[str, ...]:
@@ -293,7 +287,7 @@ class _Checker:
         close = _did_you_mean(value, allowed) if isinstance(value, str) else ""
         self.add(
             node.value_marks[key],
-            _field(field, key),
+            field_path(field, key),
             f"{show_value(value)} is not allowed here{close}; {hint}",
         )
         return None
@@ -452,7 +446,7 @@ class _Checker:
         if len(kinds) > 1:
             self.add(
                 node.key_marks[kinds[1]],
-                _field(field, kinds[1]),
+                field_path(field, kinds[1]),
                 f"a step has exactly one of hold, reps or duration; this one has "
                 f"{' and '.join(kinds)} (split it into two steps)",
             )
@@ -480,7 +474,7 @@ class _Checker:
                 if key in node:
                     self.add(
                         node.key_marks[key],
-                        _field(field, key),
+                        field_path(field, key),
                         f"{key} does not apply to a bare rest step; remove it, or make this "
                         "a hold, reps or duration step",
                     )
@@ -489,13 +483,13 @@ class _Checker:
                 if key in node and kind != "rest":
                     self.add(
                         node.key_marks[key],
-                        _field(field, key),
+                        field_path(field, key),
                         f"{key} only applies to a reps step (this step is a {kind} step)",
                     )
         if kind == "duration" and "get_ready" in node:
             self.add(
                 node.key_marks["get_ready"],
-                _field(field, "get_ready"),
+                field_path(field, "get_ready"),
                 "get_ready only applies to hold and reps steps; a duration step starts at once",
             )
 
@@ -513,7 +507,7 @@ class _Checker:
                 later = max(("tempo", "rep"), key=lambda k: node.key_marks[k])
                 self.add(
                     node.key_marks[later],
-                    _field(field, later),
+                    field_path(field, later),
                     "give either tempo (seconds per phase, e.g. 2-1-2) or rep (seconds per "
                     "whole rep), not both",
                 )
@@ -521,7 +515,7 @@ class _Checker:
                 try:
                     tempo = parse_tempo(node["tempo"])
                 except ValueProblem as exc:
-                    self.add(node.value_marks["tempo"], _field(field, "tempo"), str(exc))
+                    self.add(node.value_marks["tempo"], field_path(field, "tempo"), str(exc))
             elif "rep" in node:
                 rep_seconds = self.duration(node, "rep", field, allow_zero=False)
             else:
@@ -574,7 +568,7 @@ class _Checker:
             return None, None
         value = node["illustration"]
         mark = node.value_marks["illustration"]
-        name = _field(field, "illustration")
+        name = field_path(field, "illustration")
         if not isinstance(value, str) or not value.strip():
             self.add(
                 mark,
@@ -600,7 +594,7 @@ class _Checker:
         if "cues" not in node or node["cues"] is INVALID or node["cues"] is None:
             return ()
         value = node["cues"]
-        name = _field(field, "cues")
+        name = field_path(field, "cues")
         if not isinstance(value, Seq):
             self.add(node.value_marks["cues"], name, "must be a list of cues (- at: 50%)")
             return ()
@@ -626,13 +620,13 @@ class _Checker:
             try:
                 kind, amount = parse_cue_at(at)
             except ValueProblem as exc:
-                self.add(node.value_marks["at"], _field(field, "at"), str(exc))
+                self.add(node.value_marks["at"], field_path(field, "at"), str(exc))
             else:
                 if bout is not None and kind != "percent" and amount > bout:
                     where = "after the end" if kind == "from_start" else "before the start"
                     self.add(
                         node.value_marks["at"],
-                        _field(field, "at"),
+                        field_path(field, "at"),
                         f"{show_value(at)} is {where} of this step's {bout} s bout; a cue "
                         f"must fall inside it (0 to {bout} s)",
                     )
@@ -651,7 +645,7 @@ class _Checker:
     def sound(self, node: Map, field: str) -> tuple[str | None, Path | None]:
         value = node["sound"]
         mark = node.value_marks["sound"]
-        name = _field(field, "sound")
+        name = field_path(field, "sound")
         known = paths.bundled_sound_names()
         if not isinstance(value, str) or not value.strip():
             self.add(

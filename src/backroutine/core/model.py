@@ -66,10 +66,6 @@ class Step:
     cues: tuple[Cue, ...] = ()
 
     @property
-    def bout_seconds(self) -> int:
-        return self.seconds
-
-    @property
     def rep_pace(self) -> int:
         """Seconds per rep (reps steps only)."""
         if self.tempo is not None:

@@ -52,9 +52,6 @@ class Timeline:
     def total_seconds(self) -> int:
         return self.segments[-1].end if self.segments else 0
 
-    def work_seconds(self) -> int:
-        return sum(s.seconds for s in self.segments if s.kind == "work")
-
 
 def _bouts(step: Step) -> list[tuple[int, Side | None]]:
     sides: tuple[Side | None, ...] = ("left", "right") if step.sides == "both" else (None,)

@@ -134,13 +134,17 @@ def _mark(m: yaml.Mark) -> Mark:
     return (m.line + 1, m.column + 1)
 
 
-def describe_path(path: list[object]) -> str:
+def field_path(parent: str, key: str | int) -> str:
+    """The path of a key or list item below `parent`: steps, steps[2], steps[2].hold."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
+
+
+def describe_path(path: list[str | int]) -> str:
     out = ""
     for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+        out = field_path(out, part)
     return out
 
 
@@ -276,7 +280,7 @@ def read(text: str) -> Document:
 
 
 def _current_path(stack: list[list]) -> str:
-    parts: list[object] = []
+    parts: list[str | int] = []
     for container, key, _ in stack:
         if isinstance(container, Map):
             if key is not None:
