@@ -102,7 +102,7 @@ class PlainBreaks:
         if keys is None:
             keys = KeyReader(sys.stdin) if sys.stdin.isatty() else NoKeys()
         self.keys = keys
-        self.interactive = not isinstance(keys, NoKeys)
+        self.interactive = keys.interactive
 
     def say(self, text: str) -> None:
         self.out.write(f"[{datetime.now().strftime('%H:%M')}] {text}\n")

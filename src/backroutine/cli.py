@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # `--version` must start fast: the rest is imported where it 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
-EXIT_LOCKED = 3  # the routine's category is locked by the progression rules
+EXIT_LOCKED = 3  # the safety rules hold this routine now (SAFETY_RULES.md)
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
@@ -199,6 +199,8 @@ def _pain(text: str) -> int:
 def _past_date(text: str):
     from datetime import date
 
+    from backroutine.core.health import EARLIEST_DATE
+
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
@@ -206,6 +208,10 @@ def _past_date(text: str):
     if day > date.today():
         raise argparse.ArgumentTypeError(
             f"{day} is in the future; check-ins are for today or past days"
+        )
+    if day < EARLIEST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"{day} is before {EARLIEST_DATE}; give the day of your check-in as YYYY-MM-DD"
         )
     return day
 
@@ -292,9 +298,12 @@ def _print_json(value: object) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from backroutine.core.library import load_library
+    from backroutine.core.progression import routine_lock
     from backroutine.core.timeline import expand
 
-    library = load_library(_data_dir(args))
+    data_dir = _data_dir(args)
+    library = load_library(data_dir)
+    progress = _progress_now(data_dir)
     rows = []
     for entry in sorted(
         library, key=lambda e: (CATEGORIES.index(e.routine.category), e.routine.name.lower())
@@ -311,6 +320,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "source": entry.source,
                 "path": str(entry.path),
                 "replaces": str(entry.replaces) if entry.replaces else None,
+                "locked": routine_lock(progress, routine.category, routine.level),
             }
         )
     if args.json:
@@ -350,10 +360,30 @@ def _print_list(rows: list[dict]) -> None:
             )
             name = r["name"] if len(r["name"]) <= name_width else r["name"][: name_width - 1] + "…"
             length = format_clock(r["total_seconds"])
-            line = f"  {r['id']:<{id_width}}  {name:<{name_width}}  {length:>6}"
-            print(f"{line}  {source}".rstrip())
+            level = f"L{r['level']}" if r["level"] else "  "
+            line = f"  {r['id']:<{id_width}}  {name:<{name_width}}  {length:>6}  {level}"
+            marks = ", ".join(filter(None, (source, "locked" if r["locked"] else "")))
+            print(f"{line}  {marks}".rstrip())
+        print()
+    locks = {r["locked"] for r in rows if r["locked"]}
+    for why in sorted(locks):
+        print(f"Locked: {why}")
+    if locks:
         print()
     print("Details and the full timeline: backroutine show ID")
+
+
+def _progress_now(data_dir: Path):
+    """Where the person stands now, read without creating anything (for list and play)."""
+    from backroutine.core.progression import assess_history
+    from backroutine.core.recording import local_now
+
+    store = _open_history(data_dir, create=False)
+    try:
+        return assess_history(store, now=local_now())
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _quote(text: str) -> str:
@@ -580,17 +610,21 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def _refuse_if_locked(routine: Routine, store) -> None:
-    """Strengthening waits until pain has clearly lessened (the progression rules)."""
-    from backroutine.core.progression import assess_history, lock_reason
+    """The safety rules decide what can be played now (SAFETY_RULES.md): an emergency red flag
+    holds every routine, strengthening opens once pain has clearly lessened, level by level."""
+    from backroutine.core.progression import assess_history, routine_lock
+    from backroutine.core.recording import local_now
 
-    progress = assess_history(store)
-    why = lock_reason(progress, routine.category)
+    progress = assess_history(store, now=local_now())
+    why = routine_lock(progress, routine.category, routine.level)
     if why:
         if store is not None:
             store.close()
+        level = f" level-{routine.level}" if routine.level else ""
+        others = "" if progress.locked_all else " The routines open now: backroutine list"
         raise UserError(
-            f'"{routine.name}" is a {routine.category} routine, and {routine.category} is '
-            f"locked. {why} Gentle and yoga routines are open: backroutine list",
+            f'"{routine.name}" is a{level} {routine.category} routine and cannot be played now. '
+            f"{why}{others}",
             EXIT_LOCKED,
         )
 
@@ -619,16 +653,35 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 def _pain_saver(store):
     def save(pain: int) -> str:
+        from backroutine.core.recording import local_now
+        from backroutine.services.checkins import record_checkin
+
+        now = local_now()
+        try:
+            outcome = record_checkin(store, pain=pain, at=now, now=now)
+        except Exception as exc:  # say it, never crash on it
+            return f"Not saved: {exc}"
+        return "\n".join([f"Saved: pain {pain}.", *outcome.lines()])
+
+    return save
+
+
+def _standing(store):
+    def lines() -> list[str]:
+        from backroutine.core.advice import ask_safety_text
         from backroutine.core.progression import assess_history
         from backroutine.core.recording import local_now
 
         try:
-            store.add_checkin(at=local_now(), pain=pain)
+            progress = assess_history(store, now=local_now())
         except Exception as exc:  # say it, never crash on it
-            return f"Not saved: {exc}"
-        return f"Saved: pain {pain}. " + assess_history(store).progress_text
+            return [f"(The advice could not be read from the history: {exc})"]
+        out = [f"! {reason.text}" for reason in progress.reasons]
+        if progress.safety_due:
+            out.append(ask_safety_text(progress.safety_asked))
+        return out
 
-    return save
+    return lines
 
 
 def _voice_wanted(args: argparse.Namespace) -> bool:
@@ -665,6 +718,7 @@ def _play_plain(session, store, mode: str, speed: float, voice: bool = False) ->
             speed=speed,
             on_pain=_pain_saver(store) if store is not None else None,
             speaker=speaker,
+            standing=_standing(store) if store is not None else None,
         ).run()
         if session.completed and player.name.startswith("sound"):
             import time

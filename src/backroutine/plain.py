@@ -15,10 +15,10 @@ import textwrap
 import tty
 from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from backroutine.audio import Player
-from backroutine.core.advice import HURT_ADVICE, HURT_TITLE
+from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.announce import describe, loudest, utterance
 from backroutine.core.durations import format_clock
 from backroutine.core.engine import Session
@@ -33,12 +33,26 @@ KEYS_HELP = (
 )
 
 
+class Keys(Protocol):
+    """Where keys come from: a terminal, nothing (a pipe), or a script in tests."""
+
+    interactive: bool  # a person at a keyboard: questions can be asked
+
+    def __enter__(self) -> object: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def read(self, timeout: float | None) -> str | None: ...
+
+
 class Stop(Exception):
     """SIGTERM, turned into something the loop can catch."""
 
 
 class KeyReader:
     """Single keys from a terminal, without Enter; arrows become "left"/"right"."""
+
+    interactive = True  # a person at a keyboard: questions can be asked
 
     def __init__(self, stream: TextIO) -> None:
         self.fd = stream.fileno()
@@ -72,6 +86,8 @@ class KeyReader:
 class NoKeys:
     """Stdin is not a terminal: just wait."""
 
+    interactive = False
+
     def __enter__(self) -> NoKeys:
         return self
 
@@ -94,14 +110,16 @@ class PlainPlayer:
         player: Player,
         recorder: SessionRecorder,
         out: TextIO,
-        keys: KeyReader | NoKeys,
+        keys: Keys,
         speed: float = 1.0,
         on_pain: Callable[[int], str] | None = None,
         speaker: Speaker | None = None,
+        standing: Callable[[], list[str]] | None = None,
     ) -> None:
         self.session = session
         self.speaker = speaker
-        self.on_pain = on_pain  # saves an end-of-routine pain score; returns what to say
+        self.on_pain = on_pain  # saves a pain score as a check-in; returns what to say
+        self.standing = standing  # the advice open now, for when the pain question is skipped
         self.routine = session.routine
         self.player = player
         self.recorder = recorder
@@ -129,7 +147,7 @@ class PlainPlayer:
             self.note(routine.summary)
         for caution in routine.cautions:
             self.note(f"Caution: {caution}")
-        if isinstance(self.keys, KeyReader):
+        if self.keys.interactive:
             self.note(KEYS_HELP)
 
     def handle(self, events: list) -> None:
@@ -178,12 +196,12 @@ class PlainPlayer:
             f"Done: {self.session.steps_done} of {self.session.steps_total} steps, "
             f"{format_clock(self.session.active_seconds)} of movement."
         )
-        if self.on_pain is not None and isinstance(self.keys, KeyReader):
+        if self.on_pain is not None and self.keys.interactive:
             self.ask_pain()
         return 0
 
-    def ask_pain(self) -> None:
-        """The end-of-routine question, typed on the terminal; Enter alone skips it."""
+    def ask_pain(self) -> bool:
+        """The pain question, typed on the terminal; Enter alone skips it. True if saved."""
         assert self.on_pain is not None
         self.out.write("How is your back now, from 0 (no pain) to 10 (worst)? Enter skips: ")
         self.out.flush()
@@ -204,8 +222,25 @@ class PlainPlayer:
         self.note("")
         if typed and 0 <= int(typed) <= 10:
             self.note(self.on_pain(int(typed)))
-        elif typed:
+            return True
+        if typed:
             self.note("Not saved: the score must be 0 to 10.")
+        return False
+
+    def hurt(self) -> None:
+        """ "This hurts": stop and save (the day becomes a flare day), ask the pain question at
+        once when there is a keyboard, then say what to do."""
+        self.stop("pain")
+        self.note("")
+        self.note(HURT_TITLE)
+        saved = False
+        if self.on_pain is not None and self.keys.interactive:
+            saved = self.ask_pain()
+        for line in (*HURT_ADVICE, HURT_DAY):
+            self.note(textwrap.fill(line, 78, initial_indent="- ", subsequent_indent="  "))
+        if not saved and self.standing is not None:
+            for line in self.standing():
+                self.note(line)
 
     def _timeout(self) -> float | None:
         wake = self.session.next_wake()
@@ -234,11 +269,7 @@ class PlainPlayer:
         elif key == "?":
             self.note(KEYS_HELP)
         elif key == "h":
-            self.stop("pain")
-            self.note("")
-            self.note(HURT_TITLE)
-            for line in HURT_ADVICE:
-                self.note(textwrap.fill(line, 78, initial_indent="- ", subsequent_indent="  "))
+            self.hurt()
             return True
         elif key == "q":
             was_running = session.state == "running"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 
 from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history, _print_json
-from backroutine.core.health import RED_FLAGS, RedFlagAnswers
-from backroutine.core.progression import Progress, assess_history, change_note
+from backroutine.core import advice
+from backroutine.core.health import RED_FLAGS, SPASMS, RedFlagAnswers
+from backroutine.core.progression import Progress, assess_history
+from backroutine.core.recording import local_now
 from backroutine.core.stats import minutes_bars, sparkline
+from backroutine.services.checkins import record_checkin
 
 
 def _store(args: argparse.Namespace, *, create: bool = True):
@@ -28,11 +31,19 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def checkin_time(day: date | None, now: datetime | None = None) -> datetime:
-    """Now, or noon of a past day (never later than now, for today)."""
-    now = now or datetime.now().astimezone()
+    """Now, or noon of a past day in the local time zone (never later than now, for today).
+
+    Before standard time zones, some places kept local mean time with an offset in seconds
+    (Amsterdam +00:19:32 until 1937); the history keeps offsets in whole minutes, so such an
+    offset is rounded: the day, which is what counts, stays the same."""
+    now = now or local_now()
     if day is None:
         return now
     noon = datetime.combine(day, time(12, 0)).astimezone()
+    offset = noon.utcoffset() or timedelta(0)
+    if offset % timedelta(minutes=1):
+        minutes = round(offset / timedelta(minutes=1))
+        noon = noon.replace(tzinfo=timezone(timedelta(minutes=minutes)))
     return min(noon, now)
 
 
@@ -66,30 +77,27 @@ def checkin(args: argparse.Namespace) -> int:
             except EOFError:
                 word = ""
             word = word.strip().lower()
-            spasms = word if word in ("fewer", "same", "more") else None
+            spasms = word if word in SPASMS else None
     note = args.note.strip() if args.note else None
     if note is not None and len(note) > 500:
         raise UserError(
             f"the note is {len(note)} characters long; at most 500 are kept", EXIT_USAGE
         )
+    now = local_now()
     with _store(args) as store:
-        before = assess_history(store)
-        saved = store.add_checkin(
-            at=checkin_time(args.date),
+        outcome = record_checkin(
+            store,
             pain=pain,
+            at=checkin_time(args.date, now),
+            now=now,
             spasms=spasms,
             note=note or None,
             new_episode=args.new_episode,
         )
-        after = assess_history(store)
+    saved = outcome.checkin
     day = saved.at.strftime("%a %d %b %Y")
     print(f"Saved: pain {saved.pain} on {day}" + (f", spasms {spasms}" if spasms else "") + ".")
-    change = change_note(before, after)
-    if change:
-        print(change)
-    print(after.progress_text)
-    for reason in after.reasons:
-        print(_wrap(reason, "! "))
+    print("\n".join(outcome.lines()))
     return EXIT_OK
 
 
@@ -98,19 +106,28 @@ def checkin(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     with _store(args, create=False) as store:
-        progress = assess_history(store)
+        progress = assess_history(store, now=local_now())
         flags = store.red_flags()
     if args.json:
         data = progress.to_dict()
         data["red_flags"] = _flags_dict(flags)
         _print_json(data)
         return EXIT_OK
-    print(status_text(progress, flags))
+    print(status_text(progress))
     return EXIT_OK
 
 
-def status_text(progress: Progress, flags: RedFlagAnswers) -> str:
+def status_text(progress: Progress) -> str:
+    """Where the person stands, in words: one line per fact, one line per reason (no wrapping,
+    so a screen reader or a pipe gets each whole)."""
     lines = []
+    for urgency, facts in progress.advice_by_urgency():  # the advice first
+        lines.append(f"{advice.URGENCY_ADVICE[urgency]} Because:")
+        lines += [f"- {fact}" for fact in facts]
+    if progress.red_flag_open:
+        lines.append(advice.MARK_CHECKED)
+    if lines:
+        lines.append("")
     if progress.pain is None:
         lines.append("No check-ins yet. Check in with: backroutine checkin --pain N")
     else:
@@ -118,17 +135,11 @@ def status_text(progress: Progress, flags: RedFlagAnswers) -> str:
         lines.append(
             f"Pain now: {progress.pain}/10 (starting pain {progress.baseline}) · recent {trend}"
         )
-    lines.append("Open: " + ", ".join(progress.unlocked))
-    for category, why in progress.locked.items():
-        lines.append(_wrap(f"Locked: {category}. {why}"))
-    lines.append(_wrap(progress.progress_text))
-    if progress.see_professional:
-        lines.append("")
-        lines.append("Please see a doctor or physiotherapist:")
-        lines += [_wrap(reason, "  - ") for reason in progress.reasons]
-    if not flags.asked:
-        lines.append("")
-        lines.append("You have not answered the safety questions yet: backroutine safety")
+    if progress.locked_all is None:
+        lines.append("Open: " + ", ".join(progress.unlocked))
+    lines.append(progress.progress_text)
+    if progress.safety_due:
+        lines.append(advice.ask_safety_text(progress.safety_asked))
     return "\n".join(lines)
 
 
@@ -197,45 +208,28 @@ def stats_text(data: dict) -> str:
 
 # -- safety --------------------------------------------------------------------------------
 
-URGENT_ADVICE = (
-    "Please get medical help today: call your doctor, an urgent care line, or emergency "
-    "services. These signs can mean pressure on the nerves at the base of the spine, which "
-    "needs quick treatment. Do not do the exercises until you have been checked."
-)
-PROMPT_ADVICE = (
-    "Please see a doctor soon, within a few days, and mention what you answered yes to. "
-    "Gentle movement is usually fine meanwhile, but stop anything that makes it worse."
-)
-
 
 def _flags_dict(flags: RedFlagAnswers) -> dict[str, object]:
     return {
         "asked": flags.asked,
+        "current": flags.current,
         "answered_at": flags.answered_at.isoformat(timespec="seconds")
         if flags.answered_at
         else None,
         "yes": sorted(flags.yes),
         "checked_at": flags.checked_at.isoformat(timespec="seconds") if flags.checked_at else None,
         "open": [f.key for f in flags.open_flags],
-        "urgent": flags.urgent,
+        "urgency": flags.urgency,
+        "urgent": flags.urgency in ("emergency", "today"),
         "questions": [
-            {"key": f.key, "question": f.question, "urgent": f.urgent} for f in RED_FLAGS
+            {"key": f.key, "question": f.question, "tier": f.tier, "locks": f.locks}
+            for f in RED_FLAGS
         ],
     }
 
 
-def flags_advice(flags: RedFlagAnswers) -> list[str]:
-    """What to say about the answers, calmly; [] when nothing is open."""
-    if not flags.open_flags:
-        return []
-    out = [URGENT_ADVICE if flags.urgent else PROMPT_ADVICE]
-    out += [f"- {flag.question}" for flag in flags.open_flags]
-    out.append("When a professional has checked this: backroutine safety --checked")
-    return out
-
-
 def safety(args: argparse.Namespace) -> int:
-    now = datetime.now().astimezone()
+    now = local_now()
     writes = bool(args.checked or args.none or args.yes or (sys.stdin.isatty() and not args.json))
     with _store(args, create=writes) as store:
         if args.checked:
@@ -255,23 +249,29 @@ def safety(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_flags_dict(flags))
         return EXIT_OK
-    advice = flags_advice(flags)
-    if advice:
-        print("\n".join(_wrap(line) for line in advice))
+    lines = advice.flags_advice(flags.open_flags)
+    if lines:
+        print("\n".join(_wrap(line) for line in lines))
     elif not args.checked:
-        print("Thank you. None of these signs: gentle movement is the right start.")
+        print(advice.NO_FLAGS)
     return EXIT_OK
 
 
 def _ask_flags() -> list[str]:
-    print("A few questions about signs that need a doctor rather than exercise. Answer y or n.")
+    print(
+        "A few questions about signs that need a doctor rather than exercise. Answer y or n. "
+        "(Ctrl-C stops without saving.)"
+    )
     yes = []
     for flag in RED_FLAGS:
         while True:
             try:
                 answer = input(f"  {flag.question} [y/n] ").strip().lower()
             except EOFError:
-                answer = "n"
+                raise UserError(
+                    "the questions were not all answered, so nothing was saved; run "
+                    "backroutine safety again on a terminal, or use --none or --yes KEY,KEY"
+                ) from None
             if answer in ("y", "yes", "n", "no"):
                 break
             print("  Please answer y or n.")
@@ -286,9 +286,13 @@ def _questions_text(flags: RedFlagAnswers) -> str:
         answer = ""
         if flags.asked:
             answer = "yes" if flag.key in flags.yes else "no"
-        lines.append(f"  {flag.key:<16} {flag.question}" + (f"  [{answer}]" if answer else ""))
+        tier = {"emergency": "emergency", "today": "doctor today", "soon": "see soon"}[flag.tier]
+        line = f"  {flag.key:<17} ({tier}) {flag.question}"
+        lines.append(line + (f"  [{answer}]" if answer else ""))
     lines.append("From a script: backroutine safety --none, or --yes KEY,KEY")
-    advice = flags_advice(flags)
-    if advice:
-        lines += ["", *(_wrap(line) for line in advice)]
+    if flags.asked and not flags.current:
+        lines.append("The questions have changed since you answered: please answer them again.")
+    advice_lines = advice.flags_advice(flags.open_flags)
+    if advice_lines:
+        lines += ["", *(_wrap(line) for line in advice_lines)]
     return "\n".join(lines)

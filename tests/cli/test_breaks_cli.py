@@ -30,6 +30,8 @@ class Clock:
 class Keys:
     """Scripted keys at clock times; waiting moves the clock."""
 
+    interactive = True  # as a keyboard
+
     def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
         self.clock, self.script = clock, list(script)
 

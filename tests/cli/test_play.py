@@ -44,9 +44,12 @@ class FakeClock:
 class ScriptedKeys:
     """Keys at given routine times; waiting moves the fake clock instead of sleeping."""
 
-    def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
+    def __init__(
+        self, clock: FakeClock, script: list[tuple[float, str]], interactive: bool = False
+    ) -> None:
         self.clock = clock
         self.script = sorted(script)
+        self.interactive = interactive  # as a terminal: the pain question is asked
 
     def __enter__(self) -> ScriptedKeys:
         return self
@@ -65,7 +68,7 @@ class ScriptedKeys:
         return None
 
 
-def play(tmp_path: Path, script: list[tuple[float, str]] = ()):
+def play(tmp_path: Path, script: list[tuple[float, str]] = (), **player_options):
     clock = FakeClock()
     session = Session(load_text(ROUTINE, path=tmp_path / "plain-flow.yaml"), clock=clock)
     store = HistoryStore.open(tmp_path / "data")
@@ -76,7 +79,8 @@ def play(tmp_path: Path, script: list[tuple[float, str]] = ()):
         player=sounds,
         recorder=SessionRecorder(store, session),
         out=out,
-        keys=ScriptedKeys(clock, list(script)),
+        keys=ScriptedKeys(clock, list(script), bool(player_options)),
+        **player_options,
     )
     code = player.run()
     rows = store.sessions()
@@ -129,6 +133,31 @@ def test_plain_hurt_stops_with_advice(tmp_path: Path) -> None:
     assert "Stopped: take care of your back" in out
     assert "see" in out and "doctor or physiotherapist" in out
     assert (rows[0].status, rows[0].reason) == ("stopped", "pain")
+
+
+def test_plain_hurt_asks_the_pain_question_at_once(tmp_path: Path) -> None:
+    said: list[int] = []
+
+    def on_pain(pain: int) -> str:
+        said.append(pain)
+        return f"Saved: pain {pain}."
+
+    script = [(2, "h"), (2.1, "7"), (2.2, "\n")]
+    code, out, rows, _ = play(tmp_path, script, on_pain=on_pain, standing=lambda: ["unused"])
+    assert code == 0 and said == [7]
+    question = out.index("How is your back now")
+    assert out.index("Stopped: take care of your back") < question < out.index("Rest in a position")
+    assert "Saved: pain 7." in out and "unused" not in out
+    assert "A pharmacist or doctor can advise you on pain relief." in out
+    assert "Today counts as a flare day" in out
+    assert (rows[0].status, rows[0].reason) == ("stopped", "pain")
+
+
+def test_plain_hurt_skipped_question_still_gives_the_advice_open_now(tmp_path: Path) -> None:
+    script = [(2, "h"), (2.1, "\n")]
+    standing = ["! The safety questions are due again: run backroutine safety"]
+    code, out, _rows, _ = play(tmp_path, script, on_pain=lambda p: "no", standing=lambda: standing)
+    assert code == 0 and out.rstrip().endswith(standing[0])
 
 
 def test_muted_plain_plays_nothing(tmp_path: Path) -> None:

@@ -29,20 +29,26 @@ def test_fresh_strengthening_is_locked_with_a_reason(cli) -> None:
 
 
 def test_lessening_unlocks_then_a_flare_locks(cli) -> None:
+    cli("safety", "--none")
     for ago, pain in ((4, 8), (3, 7), (2, 5)):
         assert cli("checkin", "--pain", str(pain), "--date", days_ago(ago)).code == 0
     data = status(cli)
     assert "strengthening" in data["locked"]
-    assert "5 or below" in data["progress"]
+    assert "5 or below" in data["progress"] and data["days_needed"] == 1
     result = cli("checkin", "--pain", "5", "--date", days_ago(1))
-    assert "Strengthening is now unlocked" in result.out
+    assert "Strengthening is now open" in result.out
     data = status(cli)
     assert "strengthening" in data["unlocked"] and data["baseline"] == 8 and data["pain"] == 5
+    assert data["strengthening_level"] == 2 and data["next_level"]["level"] == 3
     result = cli("checkin", "--pain", "7", "--spasms", "more")
     assert "locked again" in result.out
+    # The check-in that raises advice says so at once.
+    assert "New advice: You said the spasms are coming more often" in result.out
     data = status(cli)
-    assert "strengthening" in data["locked"]
-    assert data["see_professional"] is True  # spasms more on the latest check-in
+    assert "strengthening" in data["locked"] and data["last_flare"] == date.today().isoformat()
+    assert data["see_professional"] is True and data["urgency"] == "soon"
+    assert [r["code"] for r in data["reasons"]] == ["spasms_more"]
+    assert data["safety_due"] is False  # answered today: a flare today is not a later date
 
 
 def test_backfilled_out_of_order_counts_by_date(cli) -> None:
@@ -56,9 +62,12 @@ def test_rising_pain_says_see_a_professional(cli) -> None:
     for ago, pain in ((2, 3), (1, 5), (0, 6)):
         cli("checkin", "--pain", str(pain), "--date", days_ago(ago))
     data = status(cli)
-    assert data["see_professional"] is True and data["reasons"]
-    text = cli("status").out
-    assert "Please see a doctor or physiotherapist" in text
+    assert data["see_professional"] is True and data["urgency"] == "soon"
+    assert [r["code"] for r in data["reasons"]] == ["worsening"]
+    text = cli("status").out.splitlines()
+    # In words, the advice first, one line per reason.
+    assert text[0].startswith("Book an appointment with a doctor or physiotherapist")
+    assert text[1].startswith("- Your pain ") and text[2] == ""
 
 
 @pytest.mark.parametrize(
@@ -74,6 +83,9 @@ def test_rising_pain_says_see_a_professional(cli) -> None:
         ["--pain", "3", "--date", "yesterday"],
         ["--pain", "3", "--spasms", "lots"],
         ["--pain", "3", "--note", "x" * 501],
+        ["--pain", "3", "--date", "0001-01-01"],
+        ["--pain", "3", "--date", "1899-12-31"],
+        ["--pain", "3", "--date", "2026-02-30"],
     ],
 )
 def test_bad_checkins_are_refused_and_nothing_is_stored(cli, args: list[str]) -> None:
@@ -113,10 +125,63 @@ def test_a_new_episode_resets_the_baseline(cli) -> None:
 def test_play_of_a_locked_routine_exits_3(cli, write) -> None:
     result = cli("play", "mcgill-big-three", "--plain")
     assert result.code == 3
-    assert "locked" in result.err and "backroutine list" in result.err
+    assert "cannot be played now" in result.err and "check in your pain" in result.err
+    assert "backroutine list" in result.err
     mine = write("mine.yaml", "name: Mine\ncategory: strengthening\nsteps: [{name: A, reps: 2}]\n")
     result = cli("play", str(mine), "--plain")
     assert result.code == 3  # user routines of a locked category too
+
+
+def _open_strengthening(cli) -> None:
+    cli("safety", "--none")
+    for ago, pain in ((3, 8), (2, 5), (1, 5)):
+        cli("checkin", "--pain", str(pain), "--date", days_ago(ago))
+
+
+def test_play_above_the_open_level_exits_3_and_says_what_opens_it(cli) -> None:
+    _open_strengthening(cli)
+    assert status(cli)["strengthening_level"] == 2
+    result = cli("play", "mcgill-big-three", "--plain", "--speed", "1000")
+    assert result.code == 3
+    assert "level-3" in result.err and "open up to level 2" in result.err
+    assert "complete level-2 routines on 2 different days: 0 so far" in result.err.lower()
+    result = cli("play", "first-strength-steps", "--plain", "--speed", "1000")
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize(
+    ("answer", "routine", "code"),
+    [
+        ("bladder_bowel", "desk-break", 3),  # emergency: every routine
+        ("major_trauma", "yoga-back-basics", 3),
+        ("fever_unwell", "first-strength-steps", 3),  # today: strengthening
+        ("fever_unwell", "desk-break", 0),
+        ("morning_stiffness", "first-strength-steps", 0),  # soon: advice only
+    ],
+)
+def test_play_with_a_red_flag(cli, answer: str, routine: str, code: int) -> None:
+    _open_strengthening(cli)
+    cli("safety", "--yes", answer)
+    result = cli("play", routine, "--plain", "--speed", "1000")
+    assert result.code == code, result.err
+    if answer == "bladder_bowel":
+        assert "Get emergency help now" in result.err and "backroutine list" not in result.err
+        data = status(cli)
+        assert data["urgency"] == "emergency" and data["unlocked"] == []
+        assert data["locked_all"] and set(data["locked"]) == {"gentle", "yoga", "strengthening"}
+        assert all(i["locked"] for i in json.loads(cli("list", "--json").out))
+    cli("safety", "--checked")
+    assert cli("play", routine, "--plain", "--speed", "1000").code == 0
+
+
+def test_list_marks_what_is_locked(cli) -> None:
+    _open_strengthening(cli)
+    items = {i["id"]: i for i in json.loads(cli("list", "--json").out)}
+    assert items["first-strength-steps"]["locked"] is None
+    assert "level-3" in items["mcgill-big-three"]["locked"]
+    assert items["desk-break"]["locked"] is None
+    text = cli("list").out
+    assert any("mcgill-big-three" in line and "locked" in line for line in text.splitlines())
 
 
 def test_stats(cli) -> None:
@@ -133,22 +198,24 @@ def test_stats(cli) -> None:
 def test_safety_from_a_script(cli) -> None:
     result = cli("safety", "--json")
     data = json.loads(result.out)
-    assert data["asked"] is False and len(data["questions"]) == 8
+    assert data["asked"] is False and len(data["questions"]) == 14
+    assert {q["tier"] for q in data["questions"]} == {"emergency", "today", "soon"}
     result = cli("safety", "--yes", "fever_unwell")
-    assert "see a doctor soon" in result.out
+    assert "Contact a doctor today" in result.out
     data = status(cli)
-    assert data["see_professional"] is True
-    assert any("Fever" in r for r in data["reasons"])
+    assert data["see_professional"] is True and data["urgency"] == "today"
+    assert any("high temperature" in r["text"] for r in data["reasons"])
     result = cli("safety", "--yes", "bladder_bowel")
-    assert "medical help today" in result.out
+    assert "Get emergency help now" in result.out
     cli("safety", "--checked")
     assert status(cli)["see_professional"] is False
     result = cli("safety", "--none")
     assert "None of these signs" in result.out
 
 
-def test_safety_refuses_unknown_keys(cli) -> None:
-    result = cli("safety", "--yes", "headache")
+@pytest.mark.parametrize("key", ["headache", "night_pain", "fall_injury"])
+def test_safety_refuses_unknown_keys(cli, key: str) -> None:
+    result = cli("safety", "--yes", key)
     assert result.code == 2 and "unknown question key" in result.err
 
 
@@ -162,3 +229,36 @@ def test_safety_without_a_terminal_lists_the_questions(cli, monkeypatch) -> None
     result = cli("safety")
     assert result.code == 0
     assert "saddle_numbness" in result.out and "--none" in result.out
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "code"),
+    [
+        ("America/New_York", "1883-06-01", 2),  # local mean time there: before 1900 anyway
+        ("America/New_York", "1899-12-31", 2),
+        ("Asia/Kolkata", "1900-01-01", 0),  # +05:53:20 then: rounded to whole minutes
+        ("Europe/Amsterdam", "1920-07-01", 0),  # +01:19:32 (summer time) then
+        ("Africa/Monrovia", "1960-01-01", 0),  # -00:44:30 until 1972
+        ("Pacific/Kiritimati", "1900-01-01", 0),
+        ("UTC", "1900-01-01", 0),
+    ],
+)
+def test_old_dates_in_any_time_zone(cli, monkeypatch, zone: str, day: str, code: int) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        result = cli("checkin", "--pain", "3", "--date", day)
+        status = cli("history", "--json")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert result.code == code, result.err
+    assert "Traceback" not in result.err and "bug" not in result.err
+    checkins = json.loads(status.out)["checkins"]
+    if code == 0:
+        (stored,) = checkins
+        assert stored["date"].startswith(f"{day}T12:00:00")
+    else:
+        assert "before 1900-01-01" in result.err and checkins == []

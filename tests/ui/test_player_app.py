@@ -9,6 +9,7 @@ from backroutine.ui.screens.dialogs import ConfirmQuit, HelpScreen
 from backroutine.ui.screens.ending import HurtScreen, SummaryScreen
 from backroutine.ui.screens.intro import IntroScreen
 from backroutine.ui.screens.player import PlayerScreen
+from backroutine.ui.screens.safety import SafetyScreen
 
 
 def text_of(app, selector: str) -> str:
@@ -151,9 +152,21 @@ async def test_this_hurts_stops_and_advises(rig) -> None:
         assert rig.session.state == "finished"
         body = " ".join(str(w.render()) for w in rig.app.screen.query("Static"))
         assert "see a doctor or physiotherapist" in body
+        assert "A pharmacist or doctor can advise you on pain relief" in body
         (row,) = rig.rows()
         assert (row.status, row.reason) == ("stopped", "pain")
+        # The pain question is asked at once; the answer is a check-in.
+        await pilot.press("6", "enter")
+        await pilot.pause()
+        assert [c.pain for c in rig.store.checkins()] == [6]
+        assert "Saved: pain 6." in str(rig.app.screen.query_one("#after-result").render())
+        # Today is a flare day and the questions were never answered: they are asked now.
         await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(rig.app.screen, SafetyScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not rig.app.is_running  # played from the command line: done
 
 
 async def test_help_pauses_while_open(rig) -> None:

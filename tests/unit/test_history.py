@@ -105,6 +105,7 @@ def test_start_update_finish_round_trip(tmp_path: Path) -> None:
         "steps_done": 3,
         "steps_total": 6,
         "reason": "pain",
+        "level": None,  # desk-break is started here without a level
     }
 
 

@@ -1,4 +1,5 @@
-"""Check-ins, red-flag answers and settings in the history; the schema 1 -> 2 migration."""
+"""Check-ins, red-flag answers and settings in the history; the schema 1 -> 2 and 3 -> 4
+migrations."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 import backroutine
 from backroutine.core import history
-from backroutine.core.health import RED_FLAG_KEYS, Checkin, RedFlagAnswers
+from backroutine.core.health import RED_FLAG_KEYS, Checkin, PlayedSession, RedFlagAnswers
 from backroutine.core.history import DB_NAME, HistoryError, HistoryStore, SessionRecord
 
 SRC = Path(backroutine.__file__).resolve().parents[1]
@@ -312,19 +313,20 @@ def test_red_flags_never_asked(tmp_path: Path) -> None:
 def test_red_flags_saved_then_read(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path) as store:
         saved = store.save_red_flags(
-            iter(["night_pain", "bladder_bowel", "night_pain"]), at=AT + timedelta(seconds=0.7)
+            iter(["constant_pain", "bladder_bowel", "constant_pain"]),
+            at=AT + timedelta(seconds=0.7),
         )
         assert saved == RedFlagAnswers(
-            answered_at=AT, yes=frozenset({"night_pain", "bladder_bowel"}), checked_at=None
+            answered_at=AT, yes=frozenset({"constant_pain", "bladder_bowel"}), checked_at=None
         )
-        assert saved.asked and saved.urgent
+        assert saved.asked and saved.current and saved.urgency == "emergency"
         assert store.red_flags() == saved
     with HistoryStore.open(tmp_path) as store:
         assert store.red_flags() == saved
         assert store.red_flags().answered_at.isoformat() == "2026-11-25T08:00:00+01:00"  # type: ignore[union-attr]
     with sqlite3.connect(tmp_path / DB_NAME) as db:
         (yes,) = db.execute("SELECT yes FROM red_flag_answers").fetchone()
-    assert json.loads(yes) == ["bladder_bowel", "night_pain"]  # in RED_FLAG_KEYS order
+    assert json.loads(yes) == ["bladder_bowel", "constant_pain"]  # in RED_FLAG_KEYS order
 
 
 def test_no_red_flags_is_an_answer_too(tmp_path: Path) -> None:
@@ -336,10 +338,10 @@ def test_no_red_flags_is_an_answer_too(tmp_path: Path) -> None:
 
 def test_marking_red_flags_checked(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path) as store:
-        store.save_red_flags(["fall_injury"], at=AT)
+        store.save_red_flags(["fracture_risk"], at=AT)
         checked = store.mark_red_flags_checked(at=AT + timedelta(days=1, microseconds=5))
         assert checked == RedFlagAnswers(
-            answered_at=AT, yes=frozenset({"fall_injury"}), checked_at=AT + timedelta(days=1)
+            answered_at=AT, yes=frozenset({"fracture_risk"}), checked_at=AT + timedelta(days=1)
         )
         assert checked.open_flags == ()
         assert store.red_flags() == checked
@@ -347,17 +349,17 @@ def test_marking_red_flags_checked(tmp_path: Path) -> None:
 
 def test_a_later_answer_reopens_and_the_history_is_kept(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path) as store:
-        store.save_red_flags(["fall_injury"], at=AT)
+        store.save_red_flags(["fracture_risk"], at=AT)
         store.mark_red_flags_checked(at=AT + timedelta(days=1))
         reopened = store.save_red_flags(["leg_weakness"], at=AT + timedelta(days=3))
         assert reopened.checked_at is None
         assert [flag.key for flag in reopened.open_flags] == ["leg_weakness"]
-        assert reopened.urgent
+        assert reopened.urgency == "emergency"
         assert store.red_flags() == reopened
     with sqlite3.connect(tmp_path / DB_NAME) as db:
         rows = db.execute("SELECT answered_at, yes, checked_at FROM red_flag_answers ORDER BY id")
         assert rows.fetchall() == [
-            ("2026-11-25T08:00:00+01:00", '["fall_injury"]', "2026-11-26T08:00:00+01:00"),
+            ("2026-11-25T08:00:00+01:00", '["fracture_risk"]', "2026-11-26T08:00:00+01:00"),
             ("2026-11-28T08:00:00+01:00", '["leg_weakness"]', None),
         ]
 
@@ -372,9 +374,10 @@ def test_marking_checked_needs_answers(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("yes", "words"),
     [
-        (["fall_injury", "headache"], "unknown red-flag keys.*headache"),
+        (["fracture_risk", "headache"], "unknown red-flag keys.*headache"),
+        (["fall_injury"], "unknown red-flag keys"),  # retired: only read from old answers
         ([None], "unknown red-flag keys"),
-        ("fall_injury", "collection of red-flag keys"),
+        ("fracture_risk", "collection of red-flag keys"),
     ],
 )
 def test_bad_red_flag_answers_are_refused(tmp_path: Path, yes: object, words: str) -> None:
@@ -418,7 +421,7 @@ def test_settings_round_trip(tmp_path: Path) -> None:
 
 def test_new_writes_fail_as_history_errors(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path) as store:
-        store.save_red_flags(["fall_injury"], at=AT)
+        store.save_red_flags(["fracture_risk"], at=AT)
         store._connection.execute("PRAGMA query_only = ON")  # SQLite now refuses every write
         with pytest.raises(HistoryError, match=r"read-only.*--data-dir"):
             store.add_checkin(at=AT, pain=3)
@@ -518,6 +521,78 @@ def test_a_version_1_history_is_migrated_and_keeps_its_sessions(tmp_path: Path) 
         assert store.get_setting("first_run_done") == "1"
 
 
+def make_v3_database(folder: Path) -> None:
+    """A history as the version before levels wrote it (schema 3), with a completed
+    strengthening session, a "this hurts" stop and answers to the first eight questions."""
+    db = sqlite3.connect(folder / DB_NAME, isolation_level=None)
+    for step in history._MIGRATIONS[:3]:
+        for statement in step:
+            db.execute(statement)
+    db.execute("PRAGMA user_version = 3")
+    insert = (
+        "INSERT INTO sessions (routine_id, routine_name, category, started_at, ended_at,"
+        " status, active_seconds, steps_done, steps_total, reason) VALUES (?, ?, ?, ?, ?, ?,"
+        " 60, 3, 3, ?)"
+    )
+    db.execute(insert, ("core", "Core", "strengthening", "2026-11-20T18:00:00+01:00",
+                        "2026-11-20T18:20:00+01:00", "completed", None))  # fmt: skip
+    db.execute(insert, ("ease", "Ease", "gentle", "2026-11-21T23:55:00+01:00",
+                        "2026-11-22T00:05:00+01:00", "stopped", "pain"))  # fmt: skip
+    db.execute(
+        "INSERT INTO red_flag_answers (answered_at, yes) VALUES (?, ?)",
+        ("2026-11-19T08:00:00+01:00", '["bladder_bowel", "fall_injury", "night_pain"]'),
+    )
+    db.close()
+
+
+def test_a_version_3_history_gets_levels_and_keeps_its_old_answers(tmp_path: Path) -> None:
+    make_v3_database(tmp_path)
+    with HistoryStore.open(tmp_path) as store:
+        assert [s.level for s in store.sessions()] == [None, None]
+        # Older sessions have no level (the rules count them as level 2); the day a session
+        # counts on is the day it ended.
+        assert store.played_sessions() == [
+            PlayedSession(date(2026, 11, 20), "strengthening", None, completed=True, hurt=False),
+            PlayedSession(date(2026, 11, 22), "gentle", None, completed=False, hurt=True),
+        ]
+        flags = store.red_flags()
+        # The retired questions read as their closest current ones, and are asked again.
+        assert flags.yes == {"bladder_bowel", "fracture_risk", "constant_pain"}
+        assert flags.question_set == 1 and flags.asked and not flags.current
+        assert flags.urgency == "emergency"
+        new = store.start_session(
+            routine_id="plus",
+            routine_name="Plus",
+            category="strengthening",
+            steps_total=3,
+            started_at=AT,
+            level=4,
+        )
+        store.finish_session(new, status="completed", steps_done=3, active_seconds=9, at=AT)
+        assert store.played_sessions()[-1] == PlayedSession(
+            AT.date(), "strengthening", 4, completed=True, hurt=False
+        )
+        assert store.save_red_flags([], at=AT).current
+        assert store.red_flags().current
+    with sqlite3.connect(tmp_path / DB_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (4,)
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("UPDATE sessions SET level = 6 WHERE id = 1")
+
+
+@pytest.mark.parametrize("level", [0, 6, 2.5, True, "3"])
+def test_a_session_level_is_1_to_5(tmp_path: Path, level: object) -> None:
+    with HistoryStore.open(tmp_path) as store, pytest.raises(ValueError, match="level"):
+        store.start_session(
+            routine_id="x",
+            routine_name="X",
+            category="strengthening",
+            steps_total=1,
+            started_at=AT,
+            level=level,  # type: ignore[arg-type]
+        )
+
+
 def test_a_new_history_is_created_at_the_latest_version(tmp_path: Path) -> None:
     HistoryStore.open(tmp_path).close()
     with sqlite3.connect(tmp_path / DB_NAME) as db:
@@ -576,13 +651,13 @@ def test_a_checkin_and_a_session_at_once_are_both_kept(tmp_path: Path) -> None:
         with HistoryStore.open(Path(sys.argv[3])) as store:
             for n in range(20):
                 store.add_checkin(at=at, pain=n % 11, note=f"c{n}")
-            store.save_red_flags(["night_pain"], at=at)
+            store.save_red_flags(["constant_pain"], at=at)
         """
     run_together(tmp_path, [(session_writer, (str(data),)), (checkin_writer, (str(data),))])
     with HistoryStore.open(data) as store:
         sessions = store.sessions()
         checkins = store.checkins()
-        assert store.red_flags().yes == frozenset({"night_pain"})
+        assert store.red_flags().yes == frozenset({"constant_pain"})
     assert {r.routine_id for r in sessions} == {"desk-break", "cat-cow"} | {
         f"s{n}" for n in range(20)
     }

@@ -22,6 +22,7 @@ COLUMNS = (
     "active_seconds",
     "steps_done",
     "steps_total",
+    "level",
     "ended_at",
     "pain",
     "spasms",

@@ -1,17 +1,34 @@
-"""What a person tells backroutine about their back: pain check-ins and red flags.
+"""What a person tells backroutine about their back, and what they did: pain check-ins, the
+safety (red-flag) answers, and the facts of the sessions they played that the safety rules read.
 
-Plain data shared by the history store, the progression rules and the clients.
+Plain data shared by the history store, the progression rules and the clients. The rules these
+feed are the contract in SAFETY_RULES.md (see core/progression.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 Spasms = Literal["fewer", "same", "more"]
 SPASMS: tuple[Spasms, ...] = ("fewer", "same", "more")
 PAIN_MIN, PAIN_MAX = 0, 10  # the numeric rating scale: 0 = no pain, 10 = worst imaginable
+# Check-ins are for days from 1900 on (SAFETY_RULES.md): earlier dates are typing mistakes, and
+# before then many places kept local mean time, which some platforms cannot convert.
+EARLIEST_DATE = date(1900, 1, 1)
+
+# How soon to see someone, most urgent first. "emergency" = now, "today" = a doctor today,
+# "soon" = an appointment in the next few days (SAFETY_RULES.md, "See a professional").
+Urgency = Literal["emergency", "today", "soon"]
+URGENCIES: tuple[Urgency, ...] = ("emergency", "today", "soon")
+
+
+def most_urgent(urgencies: Iterable[str]) -> Urgency | None:
+    """The most urgent of some urgencies, or None when there are none."""
+    present = set(urgencies)
+    return next((u for u in URGENCIES if u in present), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,48 +52,155 @@ class Checkin:
 
 
 @dataclass(frozen=True, slots=True)
+class PlayedSession:
+    """What the safety rules need to know of one recorded session."""
+
+    day: date  # the local calendar date it ended (or started, if it never wrote an end)
+    category: str
+    level: int | None  # the routine's level as played; None for rows older than levels
+    completed: bool
+    hurt: bool  # stopped with "this hurts" (h)
+
+
+@dataclass(frozen=True, slots=True)
 class RedFlag:
     key: str
     question: str
-    urgent: bool  # seek care urgently (same day), not just promptly
+    tier: Urgency  # how soon to see someone when the answer is yes
+    locks: Literal["everything", "strengthening", "nothing"]
 
 
-# Signs that back pain may need a doctor rather than exercise (NICE NG59 and CKS "Low back
-# pain without radiculopathy": cauda equina syndrome, spinal fracture, infection, cancer).
+# The safety questions, exactly as SAFETY_RULES.md lists them (keys, tiers and meaning; the
+# wording is ours). Sources: NICE NG59 (assess for specific causes); NHS back pain advice (when
+# to call 999 / 111 / see a GP); Finucane LM et al., "International framework for red flags for
+# potential serious spinal pathologies", JOSPT 2020;50(7):350-372; NICE NG234 (spinal
+# metastases). The emergency tier are the signs of cauda equina syndrome and of major trauma.
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("saddle_numbness", "Numbness in your groin, buttocks or inner thighs?", True),
-    RedFlag("bladder_bowel", "New trouble controlling your bladder or bowel?", True),
-    RedFlag("leg_weakness", "Weakness in a leg that is getting worse?", True),
-    RedFlag("fever_unwell", "Fever, or feeling generally unwell, with the back pain?", False),
-    RedFlag("fall_injury", "A recent fall or injury to your back?", False),
-    RedFlag("cancer_history", "Have you ever had cancer?", False),
-    RedFlag("weight_loss", "Weight loss you cannot explain?", False),
-    RedFlag("night_pain", "Pain that is worse at night or when you rest?", False),
+    RedFlag(
+        "saddle_numbness",
+        "Numbness or tingling in your groin, genitals, buttocks or inner thighs?",
+        "emergency",
+        "everything",
+    ),
+    RedFlag(
+        "bladder_bowel",
+        "New trouble peeing (starting, stopping, feeling it, or leaking), or controlling "
+        "your bowels?",
+        "emergency",
+        "everything",
+    ),
+    RedFlag(
+        "sexual_function",
+        "New numbness of your genitals, or a change in sexual function?",
+        "emergency",
+        "everything",
+    ),
+    RedFlag("both_legs", "Numbness, tingling or weakness in both legs?", "emergency", "everything"),
+    RedFlag(
+        "leg_weakness",
+        "Weakness in a leg or foot that is getting worse (your foot drags, or you trip)?",
+        "emergency",
+        "everything",
+    ),
+    RedFlag(
+        "major_trauma",
+        "Did the pain start after a serious accident, such as a car crash or a fall from a height?",
+        "emergency",
+        "everything",
+    ),
+    RedFlag(
+        "fever_unwell",
+        "A high temperature, or feeling hot, shivery or generally unwell?",
+        "today",
+        "strengthening",
+    ),
+    RedFlag("weight_loss", "Weight loss that you cannot explain?", "today", "strengthening"),
+    RedFlag(
+        "cancer_history",
+        "Have you ever had cancer (other than a minor skin cancer)?",
+        "today",
+        "strengthening",
+    ),
+    RedFlag(
+        "constant_pain",
+        "Pain that is there all the time and gets no easier with rest or changing position, "
+        "or that wakes you at night?",
+        "today",
+        "strengthening",
+    ),
+    RedFlag(
+        "upper_back",
+        "Pain high in your back, between your shoulder blades, or in your chest?",
+        "today",
+        "strengthening",
+    ),
+    RedFlag(
+        "fracture_risk",
+        "A fall or knock, when you have thin bones (osteoporosis) or take steroid tablets "
+        "long-term?",
+        "today",
+        "strengthening",
+    ),
+    RedFlag(
+        "infection_risk",
+        "A weak immune system (for example from chemotherapy, HIV or long-term steroids), or "
+        "do you inject drugs?",
+        "today",
+        "strengthening",
+    ),
+    RedFlag(
+        "morning_stiffness",
+        "Stiffness for more than 30 minutes every morning for 3 months or more, that eases "
+        "as you move?",
+        "soon",
+        "nothing",
+    ),
 )
 RED_FLAG_KEYS = tuple(flag.key for flag in RED_FLAGS)
+
+# Answers saved by the first version (8 questions) may hold two keys that are gone. The store
+# reads them as the closest current question, never dropping a yes, and the questions are asked
+# again (QUESTION_SET below): "a recent fall or injury to your back" as a fall with a risk of
+# fracture, "pain worse at night or at rest" as constant pain.
+LEGACY_RED_FLAG_KEYS = {"fall_injury": "fracture_risk", "night_pain": "constant_pain"}
+# Which set of questions an answer was given to: 1 = the first version's eight, 2 = these.
+QUESTION_SET = 2
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlagAnswers:
-    """The latest answers to the red-flag questions."""
+    """The latest answers to the safety questions."""
 
     answered_at: datetime | None = None  # None: never asked
     yes: frozenset[str] = frozenset()  # keys answered yes
     checked_at: datetime | None = None  # when the person said a professional has checked them
+    question_set: int = QUESTION_SET  # the set of questions these answers were given to
 
     @property
     def asked(self) -> bool:
         return self.answered_at is not None
 
     @property
-    def open_flags(self) -> tuple[RedFlag, ...]:
-        """Flags answered yes and not yet marked as checked by a professional."""
-        if self.checked_at is not None and (
+    def current(self) -> bool:
+        """Answered, to the questions asked now (not an older set)."""
+        return self.asked and self.question_set >= QUESTION_SET
+
+    @property
+    def checked(self) -> bool:
+        """A professional has checked these answers (the mark is not older than them)."""
+        return self.checked_at is not None and (
             self.answered_at is None or self.checked_at >= self.answered_at
-        ):
+        )
+
+    @property
+    def open_flags(self) -> tuple[RedFlag, ...]:
+        """Questions answered yes and not yet marked as checked by a professional, in the
+        order of RED_FLAGS (most urgent tier first)."""
+        if self.checked:
             return ()
         return tuple(flag for flag in RED_FLAGS if flag.key in self.yes)
 
     @property
-    def urgent(self) -> bool:
-        return any(flag.urgent for flag in self.open_flags)
+    def urgency(self) -> Urgency | None:
+        """The most urgent tier among the open flags; None when none is open."""
+        return most_urgent(flag.tier for flag in self.open_flags)

@@ -43,11 +43,14 @@ from types import TracebackType
 from typing import Literal, TypeVar, cast
 
 from backroutine.core.health import (
+    LEGACY_RED_FLAG_KEYS,
     PAIN_MAX,
     PAIN_MIN,
+    QUESTION_SET,
     RED_FLAG_KEYS,
     SPASMS,
     Checkin,
+    PlayedSession,
     RedFlagAnswers,
     Spasms,
 )
@@ -151,6 +154,16 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX breaks_at ON breaks (julianday(at), id)",
     ),
+    (
+        # The level of the routine played (SAFETY_RULES.md: levels inside strengthening); NULL
+        # for rows written before levels were recorded, which the rules count as level 2.
+        "ALTER TABLE sessions ADD COLUMN level INTEGER"
+        " CHECK (level IS NULL OR (typeof(level) = 'integer' AND level BETWEEN 1 AND 5))",
+        # Which set of safety questions the answers were given to: the first version's eight
+        # (1), or the fourteen of SAFETY_RULES.md (2). Older answers are asked again.
+        "ALTER TABLE red_flag_answers ADD COLUMN question_set INTEGER NOT NULL DEFAULT 1"
+        " CHECK (typeof(question_set) = 'integer' AND question_set >= 1)",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -172,6 +185,7 @@ class SessionRecord:
     steps_done: int
     steps_total: int
     reason: str | None  # why it stopped early: "quit", "pain", "signal"; None otherwise
+    level: int | None = None  # the routine's level as played; None before levels were recorded
 
     def to_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -282,15 +296,20 @@ class HistoryStore:
         category: str,
         steps_total: int,
         started_at: datetime,
+        level: int | None = None,
     ) -> int:
         """Record a routine as it starts, as "interrupted" until it is finished; its id."""
         _check_count("steps_total", steps_total)
+        if level is not None and (
+            isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5
+        ):
+            raise ValueError(f"level must be a whole number from 1 to 5 or None, not {level!r}")
         started = timestamp(started_at)
         cursor = self._write(
             "INSERT INTO sessions (routine_id, routine_name, category, started_at, ended_at,"
-            " status, active_seconds, steps_done, steps_total, reason)"
-            " VALUES (?, ?, ?, ?, ?, 'interrupted', 0, 0, ?, NULL)",
-            (routine_id, routine_name, category, started, started, steps_total),
+            " status, active_seconds, steps_done, steps_total, reason, level)"
+            " VALUES (?, ?, ?, ?, ?, 'interrupted', 0, 0, ?, NULL, ?)",
+            (routine_id, routine_name, category, started, started, steps_total, level),
         )
         assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
         return cursor.lastrowid
@@ -336,6 +355,26 @@ class HistoryStore:
             (-1 if limit is None else limit,),
         )
         return [SessionRecord(*row) for row in rows]
+
+    def played_sessions(self) -> list[PlayedSession]:
+        """What the safety rules read of the sessions: the completed strengthening sessions
+        (with their levels) and the sessions stopped with "this hurts", oldest first."""
+        rows = self._read(
+            "SELECT coalesce(ended_at, started_at), category, level, status, reason"
+            " FROM sessions WHERE (status = 'completed' AND category = 'strengthening')"
+            " OR reason = 'pain' ORDER BY julianday(started_at), id",
+            (),
+        )
+        return [
+            PlayedSession(
+                day=self._moment(moment).date(),
+                category=cast(str, category),
+                level=cast(int | None, level),
+                completed=status == "completed",
+                hurt=reason == "pain",
+            )
+            for moment, category, level, status, reason in rows
+        ]
 
     # -- check-ins ----------------------------------------------------------------------------
 
@@ -410,8 +449,9 @@ class HistoryStore:
         stamp = _stamp("at", at)
         chosen = frozenset(keys)
         self._write(
-            "INSERT INTO red_flag_answers (answered_at, yes, checked_at) VALUES (?, ?, NULL)",
-            (stamp, json.dumps([key for key in RED_FLAG_KEYS if key in chosen])),
+            "INSERT INTO red_flag_answers (answered_at, yes, checked_at, question_set)"
+            " VALUES (?, ?, NULL, ?)",
+            (stamp, json.dumps([key for key in RED_FLAG_KEYS if key in chosen]), QUESTION_SET),
         )
         return RedFlagAnswers(answered_at=datetime.fromisoformat(stamp), yes=chosen)
 
@@ -423,24 +463,26 @@ class HistoryStore:
         RedFlagAnswers.open_flags): checking cannot come before the answers were given."""
         stamp = _stamp("at", at)
 
-        def mark(connection: sqlite3.Connection) -> tuple[str, str]:
+        def mark(connection: sqlite3.Connection) -> tuple[str, str, int]:
             row = connection.execute(
-                "SELECT id, answered_at, yes FROM red_flag_answers ORDER BY id DESC LIMIT 1"
+                "SELECT id, answered_at, yes, question_set FROM red_flag_answers"
+                " ORDER BY id DESC LIMIT 1"
             ).fetchone()
             if row is None:
                 raise ValueError("no red-flag answers to mark as checked; save_red_flags first")
             connection.execute(
                 "UPDATE red_flag_answers SET checked_at = ? WHERE id = ?", (stamp, row[0])
             )
-            return row[1], row[2]
+            return row[1], row[2], row[3]
 
-        answered_at, yes = self._transaction(mark)
-        return self._answers(answered_at, yes, stamp)
+        answered_at, yes, question_set = self._transaction(mark)
+        return self._answers(answered_at, yes, stamp, question_set)
 
     def red_flags(self) -> RedFlagAnswers:
         """The current (latest) answers; RedFlagAnswers() if the questions were never asked."""
         rows = self._read(
-            "SELECT answered_at, yes, checked_at FROM red_flag_answers ORDER BY id DESC LIMIT 1",
+            "SELECT answered_at, yes, checked_at, question_set FROM red_flag_answers"
+            " ORDER BY id DESC LIMIT 1",
             (),
         )
         return self._answers(*rows[0]) if rows else RedFlagAnswers()
@@ -581,7 +623,9 @@ class HistoryStore:
             )
         return moment
 
-    def _answers(self, answered_at: object, yes: object, checked_at: object) -> RedFlagAnswers:
+    def _answers(
+        self, answered_at: object, yes: object, checked_at: object, question_set: object
+    ) -> RedFlagAnswers:
         try:
             keys = json.loads(cast(str, yes))
         except (TypeError, ValueError):
@@ -593,8 +637,10 @@ class HistoryStore:
             )
         return RedFlagAnswers(
             answered_at=self._moment(answered_at),
-            yes=frozenset(keys),
+            # The first version's two retired questions read as their closest current ones.
+            yes=frozenset(LEGACY_RED_FLAG_KEYS.get(str(key), str(key)) for key in keys),
             checked_at=None if checked_at is None else self._moment(checked_at),
+            question_set=question_set if isinstance(question_set, int) else 1,
         )
 
     def _require_row(self, cursor: sqlite3.Cursor, session_id: int) -> None:
@@ -949,6 +995,9 @@ class EmptyHistory:
 
     def red_flags(self) -> RedFlagAnswers:
         return RedFlagAnswers()
+
+    def played_sessions(self) -> list[PlayedSession]:
+        return []
 
     def breaks(self, since: datetime | None = None) -> list[BreakRecord]:
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from backroutine.core.progression import Progress, is_open
+from backroutine.core.progression import Progress, routine_lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,7 +13,7 @@ class Choice:
     id: str
     name: str
     category: str
-    level: int
+    level: int | None
     total_seconds: int
 
 
@@ -26,24 +26,31 @@ class Suggestion:
 def suggest(
     progress: Progress, choices: Sequence[Choice], last_played: dict[str, str]
 ) -> Suggestion:
-    """Gentle movement while pain is high or unknown, yoga as it eases, strengthening once it
-    is unlocked and pain is low; within a category the routine played least recently (never
-    played first), then the easiest. `last_played` maps routine ids to ISO start times."""
-    if progress.see_professional and any("urgent" in r.lower() for r in progress.reasons):
-        return Suggestion(None, "Please get checked by a doctor before exercising.")
+    """Gentle movement while pain is high or unknown, or while a doctor should be seen today;
+    yoga as it eases; strengthening (at an open level) once it is open and pain is low. Within
+    a category the routine played least recently (never played first), then the easiest.
+    `last_played` maps routine ids to ISO start times."""
+    if progress.locked_all is not None:
+        return Suggestion(None, "No exercise today: please get checked first (see above).")
     pain = progress.pain
-    if pain is None:
+    if progress.urgency == "today":
+        category, why = "gentle", "See a doctor today; meanwhile gentle movement is usually fine."
+    elif pain is None:
         category, why = "gentle", "Start gently; check in your pain to get suggestions that fit."
     elif pain >= 6:
         category, why = "gentle", f"Pain is {pain}/10: gentle movement helps most now (heat too)."
-    elif pain <= 3 and is_open(progress, "strengthening"):
+    elif pain <= 3 and progress.strengthening_level is not None:
         category, why = "strengthening", f"Pain is {pain}/10 and strengthening is open."
     else:
         category, why = "yoga", f"Pain is {pain}/10: gentle stretching keeps you moving."
-    pool = [c for c in choices if c.category == category and is_open(progress, c.category)]
+
+    def playable(choice: Choice) -> bool:
+        return routine_lock(progress, choice.category, choice.level) is None
+
+    pool = [c for c in choices if c.category == category and playable(c)]
     if not pool:
-        pool = [c for c in choices if c.category == "gentle"]
+        pool = [c for c in choices if c.category == "gentle" and playable(c)]
     if not pool:
         return Suggestion(None, why)
-    pool.sort(key=lambda c: (last_played.get(c.id, ""), c.level, c.total_seconds, c.name))
+    pool.sort(key=lambda c: (last_played.get(c.id, ""), c.level or 0, c.total_seconds, c.name))
     return Suggestion(pool[0].id, why)

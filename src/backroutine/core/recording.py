@@ -28,6 +28,7 @@ class Store(Protocol):
         category: str,
         steps_total: int,
         started_at: datetime,
+        level: int | None = None,
     ) -> int: ...
 
     def update_session(
@@ -74,6 +75,7 @@ class SessionRecorder:
                     category=routine.category,
                     steps_total=self.session.steps_total,
                     started_at=self.now(),
+                    level=routine.level,
                 ),
             )
         )

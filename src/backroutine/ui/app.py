@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.timer import Timer
 
@@ -31,9 +32,11 @@ from backroutine.core.engine import (
     Session,
     SideChanged,
 )
+from backroutine.core.health import most_urgent
 from backroutine.core.model import Routine
-from backroutine.core.progression import Progress, assess_history, change_note, lock_reason
+from backroutine.core.progression import Progress, assess_history, routine_lock
 from backroutine.core.recording import SessionRecorder, local_now
+from backroutine.services.checkins import record_checkin
 from backroutine.ui.commands import BackroutineCommands
 from backroutine.ui.screens.intro import IntroScreen
 
@@ -42,6 +45,9 @@ if TYPE_CHECKING:
     from backroutine.core.breaks import BreakTimer
     from backroutine.speech import Speaker
     from backroutine.ui.screens.player import PlayerScreen
+
+
+YOGA_NOTE_PAIN = 7  # the intro of a yoga routine says "once the worst has passed" from here
 
 
 class BackroutineApp(App[int]):
@@ -111,9 +117,7 @@ class BackroutineApp(App[int]):
         else:
             from backroutine.ui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
-            if self.store is not None and not self.store.red_flags().asked:  # type: ignore[attr-defined]
-                self.action_safety()
+            self.push_screen(HomeScreen())  # it asks the safety questions when they are due
 
     def on_unmount(self) -> None:
         if self.player is not None:
@@ -128,7 +132,7 @@ class BackroutineApp(App[int]):
             self.notify(message, timeout=8)
 
     def progress(self) -> Progress:
-        return assess_history(self.store)  # type: ignore[arg-type]
+        return assess_history(self.store, now=self.now())  # type: ignore[arg-type]
 
     def sound_line(self) -> str:
         """How the cues will be heard, said before the start (a toast is easy to miss)."""
@@ -145,17 +149,20 @@ class BackroutineApp(App[int]):
     def open_routine(self, routine: Routine) -> None:
         """The routine's detail screen; Enter there starts it (unless it is locked)."""
         self.session = Session(routine, clock=self.clock)
-        locked = lock_reason(self.progress(), routine.category)
+        progress = self.progress()
+        locked = routine_lock(progress, routine.category, routine.level)
+        note = yoga_note(routine, progress.pain)
         self.push_screen(
-            IntroScreen(routine, self.session.total_seconds, self.sound_line(), locked)
+            IntroScreen(routine, self.session.total_seconds, self.sound_line(), locked, note)
         )
 
     def action_start_routine(self) -> None:
         session = self.session
         if session is None or session.state != "ready":
             return
-        if lock_reason(self.progress(), session.routine.category):
-            return
+        routine = session.routine
+        if routine_lock(self.progress(), routine.category, routine.level):
+            return  # the intro says why; nothing starts past a lock
         self.recorder = SessionRecorder(self.store, session, now=self.now, on_notice=self.notice)  # type: ignore[arg-type]
         events = session.start()
         self.recorder.started()  # the row exists from the first segment on
@@ -240,18 +247,31 @@ class BackroutineApp(App[int]):
 
     # -- after the routine ----------------------------------------------------------------
 
-    def save_checkin(self, pain: int, spasms: str | None = None, note: str | None = None) -> str:
-        """Store a check-in; returns what to tell the person."""
+    def save_checkin(
+        self, pain: int, spasms: str | None = None, note: str | None = None
+    ) -> tuple[str, SeverityLevel]:
+        """Store a check-in; what to tell the person, and how loudly (new advice to see a
+        professional is a warning, or an error when it is urgent)."""
         if self.store is None:
-            return "Not saved: the history cannot be written."
-        before = self.progress()
+            return "Not saved: the history cannot be written.", "error"
+        now = self.now()
         try:
-            self.store.add_checkin(at=self.now(), pain=pain, spasms=spasms, note=note)  # type: ignore[attr-defined]
+            outcome = record_checkin(
+                self.store,  # type: ignore[arg-type]
+                pain=pain,
+                at=now,
+                now=now,
+                spasms=spasms,
+                note=note,
+            )
         except Exception as exc:
-            return f"Not saved: {exc}"
-        after = self.progress()
-        change = change_note(before, after)
-        return " ".join(filter(None, (f"Saved: pain {pain}.", change, after.progress_text)))
+            return f"Not saved: {exc}", "error"
+        text = "\n".join([f"Saved: pain {pain}.", *outcome.lines()])
+        urgency = most_urgent(r.urgency for r in outcome.change.new_reasons)
+        severity: SeverityLevel = (
+            "information" if urgency is None else "warning" if urgency == "soon" else "error"
+        )
+        return text, severity
 
     def answer_break(self, answer: str | None) -> None:
         """The answer to "time for a break": take it, snooze it, or skip it."""
@@ -372,7 +392,16 @@ class BackroutineApp(App[int]):
 
         self._end_early("pain")
         self._player_screen = None
-        self.switch_screen(HurtScreen())
+        recorded = self.recorder is not None and self.recorder.store is not None
+        self.switch_screen(HurtScreen(can_check_in=self.store is not None and recorded))
+
+    def action_close_hurt(self) -> None:
+        """After "this hurts": the safety questions when they are due (a flare day asks them
+        again), then home (or out)."""
+        if self.store is not None and self.progress().safety_due:
+            self.action_safety(then=lambda: self.action_close_routine())
+        else:
+            self.action_close_routine()
 
     def action_stop_routine(self) -> None:
         """From the player's quit question: stop, save, and go home (or out)."""
@@ -401,16 +430,26 @@ class BackroutineApp(App[int]):
 
         self.push_screen(CheckinScreen(), lambda _: self.refresh_home())
 
-    def action_safety(self) -> None:
+    def action_safety(self, then: Callable[[], None] | None = None) -> None:
         from backroutine.ui.screens.safety import SafetyScreen
 
         flags = self.store.red_flags() if self.store is not None else None  # type: ignore[attr-defined]
-        self.push_screen(SafetyScreen(flags), lambda _: self.refresh_home())
+        self.push_screen(SafetyScreen(flags), lambda _: (then or self.refresh_home)())
 
     def action_history(self) -> None:
         from backroutine.ui.screens.history import HistoryScreen
 
         self.push_screen(HistoryScreen())
+
+
+def yoga_note(routine: Routine, pain: int | None) -> str | None:
+    """Yoga is for once the worst has passed: said on its intro while the latest pain is high."""
+    if routine.category != "yoga" or pain is None or pain < YOGA_NOTE_PAIN:
+        return None
+    return (
+        f"Your latest pain was {pain}/10. This routine is meant for once the worst has passed; "
+        "while pain is this high, a gentle routine (such as Spasm relief) may suit you better."
+    )
 
 
 # The one factory for the CLI and the tests (clock, player, store and data folder are its

@@ -52,6 +52,8 @@ class CheckinScreen(ModalScreen[bool]):
         if pressed is not None and pressed.id and pressed.id != "spasms-none":
             spasms = pressed.id.removeprefix("spasms-")
         note = self.query_one("#note", Input).value.strip() or None
-        message = self.app.save_checkin(int(text), spasms, note)  # type: ignore[attr-defined]
-        self.app.notify(message, timeout=8)
+        message, severity = self.app.save_checkin(int(text), spasms, note)  # type: ignore[attr-defined]
+        # New advice to see a professional stays up longer, and is coloured by its urgency.
+        timeout = 8 if severity == "information" else 30
+        self.app.notify(message, severity=severity, timeout=timeout, markup=False)
         self.dismiss(True)

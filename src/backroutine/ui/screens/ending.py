@@ -1,16 +1,67 @@
-"""After the routine: a summary with "how is your back now?"; or, when it hurt, advice."""
+"""After the routine: a summary with "how is your back now?"; or, when it hurt ("this hurts"),
+the same question at once and what to do."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from backroutine.core.advice import HURT_ADVICE, HURT_TITLE
+from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.durations import format_clock
+
+
+class PainQuestion(Vertical):
+    """How is the back now, 0-10 (Enter alone skips)? The answer is saved as a check-in and
+    what it changed is shown below it."""
+
+    class Skipped(Message):
+        """Enter with no answer."""
+
+    def __init__(self) -> None:
+        super().__init__(id="pain-question")
+        self.answered = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("How is your back now, from 0 (no pain) to 10 (worst)?", id="after-question")
+        yield Input(
+            placeholder="0-10, then Enter (or just Enter to skip)",
+            id="after-pain",
+            type="integer",
+            max_length=2,
+        )
+        yield Static("", id="after-result")
+
+    def on_mount(self) -> None:
+        self.query_one("#after-pain", Input).focus()
+
+    @on(Input.Submitted, "#after-pain")
+    def pain_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        result = self.query_one("#after-result", Static)
+        if not text:
+            self.answered = True
+            result.update("Skipped: nothing saved.")
+            event.input.disabled = True
+            self.screen.focus_next()
+            self.post_message(self.Skipped())
+            return
+        if not text.isdigit() or not 0 <= int(text) <= 10:
+            result.update("Please type a whole number from 0 to 10 (or clear it to skip).")
+            return
+        message, severity = self.app.save_checkin(int(text))  # type: ignore[attr-defined]
+        result.update(Text(message))
+        result.set_class(severity != "information", "advice")
+        event.input.disabled = True
+        self.answered = True
+        self.screen.focus_next()
 
 
 class SummaryScreen(Screen[None]):
@@ -39,68 +90,51 @@ class SummaryScreen(Screen[None]):
         ]
         self.body = "\n".join(lines)
         self.can_check_in = can_check_in
-        self.answered = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary", classes="panel"):
             yield Static(self.title_text, classes="panel-title")
-            yield Static(self.body)
+            yield Static(Text(self.body))  # the routine's name is the author's text: no markup
             if self.can_check_in:
-                yield Static(
-                    "How is your back now, from 0 (no pain) to 10 (worst)?", id="after-question"
-                )
-                yield Input(
-                    placeholder="0-10, then Enter (or just Enter to skip)",
-                    id="after-pain",
-                    type="integer",
-                    max_length=2,
-                )
-                yield Static("", id="after-result")
-            yield Static(
-                "Press Enter to close." if not self.can_check_in else "",
-                id="summary-hint",
-                classes="dialog-hint",
-            )
+                yield PainQuestion()
+            yield Static("Press Enter to close.", id="summary-hint", classes="dialog-hint")
         yield Footer()
 
-    def on_mount(self) -> None:
-        if self.can_check_in:
-            self.query_one("#after-pain", Input).focus()
-
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.key == "enter" and (not self.can_check_in or self.answered):
+    def on_key(self, event: Key) -> None:
+        question = self.query(PainQuestion)
+        if event.key == "enter" and (not question or question.first().answered):
             event.stop()
             self.app.action_close_routine()  # type: ignore[attr-defined]
 
-    @on(Input.Submitted, "#after-pain")
-    def pain_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        text = event.value.strip()
-        result = self.query_one("#after-result", Static)
-        if not text:
-            self.answered = True
-            self.app.action_close_routine()  # type: ignore[attr-defined]
-            return
-        if not text.isdigit() or not 0 <= int(text) <= 10:
-            result.update("Please type a whole number from 0 to 10 (or clear it to skip).")
-            return
-        message = self.app.save_checkin(int(text))  # type: ignore[attr-defined]
-        result.update(message)
-        event.input.disabled = True
-        self.answered = True
-        self.query_one("#summary-hint", Static).update("Press Enter to close.")
-        self.focus_next()
+    @on(PainQuestion.Skipped)
+    def skipped(self) -> None:
+        self.app.action_close_routine()  # type: ignore[attr-defined]
 
 
 class HurtScreen(Screen[None]):
-    BINDINGS = [Binding("enter,q,escape", "app.close_routine", "Close")]
+    """The routine stopped because it hurt: the pain question at once (the day is a flare day
+    either way), then what to do, and when to see a professional."""
+
+    BINDINGS = [Binding("escape", "app.close_hurt", "Close")]
+
+    def __init__(self, *, can_check_in: bool) -> None:
+        super().__init__()
+        self.can_check_in = can_check_in
 
     def compose(self) -> ComposeResult:
-        advice = "\n\n".join(HURT_ADVICE)
+        advice = "\n\n".join((*HURT_ADVICE, HURT_DAY))
         with VerticalScroll(id="hurt", classes="panel"):
             yield Static(HURT_TITLE, classes="panel-title")
-            yield Static(advice)
+            if self.can_check_in:
+                yield PainQuestion()
+            yield Static(advice, id="hurt-advice", markup=False)
             yield Static(
                 "The session is saved as stopped. Press Enter to close.", classes="dialog-hint"
             )
         yield Footer()
+
+    def on_key(self, event: Key) -> None:
+        question = self.query(PainQuestion)
+        if event.key in ("enter", "q") and (not question or question.first().answered):
+            event.stop()
+            self.app.action_close_hurt()  # type: ignore[attr-defined]

@@ -15,11 +15,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from backroutine.core import advice
 from backroutine.core.durations import format_clock
 from backroutine.core.health import RedFlagAnswers
 from backroutine.core.library import Entry, load_library
-from backroutine.core.model import CATEGORIES
-from backroutine.core.progression import Progress, assess, lock_reason
+from backroutine.core.model import CATEGORIES, Routine
+from backroutine.core.progression import Progress, assess, routine_lock
 from backroutine.core.recommend import Choice, suggest
 from backroutine.core.stats import compute, minutes_bars, pain_around, sparkline
 from backroutine.core.timeline import expand
@@ -40,9 +41,11 @@ class HomeScreen(Screen[None]):
         self.totals: dict[str, int] = {}
         self.suggested: str | None = None
         self.progress: Progress | None = None
+        self._safety_asked_for: object = None  # the state the questions were last asked in
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
+            yield Static(id="advice")
             yield Static(id="today")
             yield Static(id="notice")
             with Horizontal(id="home-main"):
@@ -77,7 +80,8 @@ class HomeScreen(Screen[None]):
         sessions = store.sessions() if store is not None else []
         checkins = store.checkins() if store is not None else []
         flags = store.red_flags() if store is not None else None
-        self.progress = assess(checkins, flags)
+        played = store.played_sessions() if store is not None else []
+        self.progress = assess(checkins, flags, played, now=app.now())  # type: ignore[attr-defined]
         library = load_library(app.data_dir) if app.data_dir else None  # type: ignore[attr-defined]
         self.entries = dict(library.entries) if library else {}
         if library is not None and library.problems:
@@ -91,16 +95,51 @@ class HomeScreen(Screen[None]):
         for s in sessions:
             last_played.setdefault(s.routine_id, s.started_at)
         choices = [
-            Choice(rid, e.routine.name, e.routine.category, e.routine.level or 1, self.totals[rid])
+            Choice(rid, e.routine.name, e.routine.category, e.routine.level, self.totals[rid])
             for rid, e in self.entries.items()
         ]
         suggestion = suggest(self.progress, choices, last_played)
         self.suggested = suggestion.routine_id
+        self._show_advice()
         self._show_today(suggestion.why)
         self._show_notice(flags)
         self._show_routines()
         self._show_back(sessions, checkins)
         self._show_recent(sessions, checkins)
+        self._ask_safety_when_due(store is not None)
+
+    def _ask_safety_when_due(self, can_save: bool) -> None:
+        """The questions on first run, at a new episode and on a flare day: once for each of
+        these, however often the screen refreshes (closing them leaves a reminder)."""
+        progress = self.progress
+        assert progress is not None
+        state = (progress.safety_asked, progress.episode_started, progress.last_flare)
+        if can_save and progress.safety_due and state != self._safety_asked_for:
+            self._safety_asked_for = state
+            self.app.action_safety()  # type: ignore[attr-defined]
+
+    def _show_advice(self) -> None:
+        """Advice to see a professional, first and by urgency: an emergency fills the width in
+        the error colour, and no routine starts past it."""
+        progress = self.progress
+        assert progress is not None
+        panel = self.query_one("#advice", Static)
+        text = Text()
+        for urgency, facts in progress.advice_by_urgency():
+            if text:
+                text.append("\n")
+            text.append(f"{advice.URGENCY_TITLE[urgency]}. ", style="bold")
+            text.append(advice.URGENCY_ADVICE[urgency])
+            for fact in facts:
+                text.append(f"\n• {fact}")
+        if progress.red_flag_open:
+            text.append(f"\n{advice.MARK_CHECKED}")
+        if progress.locked_all is not None:
+            text.append("\nEvery routine is on hold until then.", style="bold")
+        panel.update(text)
+        panel.display = bool(progress.reasons)
+        for urgency in ("emergency", "today", "soon"):
+            panel.set_class(progress.urgency == urgency, urgency)
 
     def _show_today(self, why: str) -> None:
         today = self.query_one("#today", Static)
@@ -123,26 +162,9 @@ class HomeScreen(Screen[None]):
         assert progress is not None
         notice = self.query_one("#notice", Static)
         lines = []
-        if flags is not None and flags.open_flags:
-            if flags.urgent:
-                lines.append(
-                    "Please get medical help today about what you answered in the "
-                    "safety questions (s). Do not exercise until you have been checked."
-                )
-            else:
-                lines.append(
-                    "Please see a doctor soon about what you answered in the safety "
-                    "questions (s); gentle movement is usually fine meanwhile."
-                )
-        if progress.see_professional:
-            lines += [
-                r
-                for r in progress.reasons
-                if not (flags and flags.open_flags and "safety" in r.lower())
-            ]
-        if flags is not None and not flags.asked:
-            lines.append("You have not answered the safety questions yet: press s.")
-        notice.update("\n".join(f"! {line}" for line in lines))
+        if flags is not None and progress.safety_due:
+            lines.append(advice.ask_safety_text(progress.safety_asked))
+        notice.update(Text("\n".join(f"! {line}" for line in lines)))
         notice.display = bool(lines)
 
     def _show_routines(self) -> None:
@@ -158,13 +180,20 @@ class HomeScreen(Screen[None]):
             )
             if not group:
                 continue
-            locked = lock_reason(progress, category)
-            title = category.capitalize() + (" · locked" if locked else "")
+            category_lock = progress.locked.get(category)
+            title = category.capitalize() + (" · locked" if category_lock else "")
+            if category == "strengthening" and progress.strengthening_level is not None:
+                title += f" · open to level {progress.strengthening_level}"
             options.add_option(Option(Text(title, style="bold"), disabled=True))
             for entry in group:
                 routine = entry.routine
+                locked = self._lock(routine) is not None
                 label = Text(f"  {routine.name}", style="dim" if locked else "")
                 label.append(f"  {format_clock(self.totals[routine.id])}", style="dim")
+                if routine.level:
+                    label.append(f"  L{routine.level}", style="dim")
+                if locked and not category_lock:
+                    label.append("  locked", style="dim")
                 if entry.source == "user":
                     label.append("  yours", style="italic dim")
                 if routine.id == self.suggested:
@@ -221,17 +250,18 @@ class HomeScreen(Screen[None]):
             info.update("")
             return
         routine = entry.routine
-        why = lock_reason(self.progress, routine.category)
-        text = routine.summary or ""
-        if why:
-            text = f"Locked: {why}"
-        info.update(text)
+        why = self._lock(routine)
+        info.update(Text(why or routine.summary or ""))
 
     @on(OptionList.OptionSelected, "#routines")
     def selected(self, event: OptionList.OptionSelected) -> None:
         entry = self.entries.get(event.option.id or "")
         if entry is not None:
             self.app.open_routine(entry.routine)  # type: ignore[attr-defined]
+
+    def _lock(self, routine: Routine) -> str | None:
+        assert self.progress is not None
+        return routine_lock(self.progress, routine.category, routine.level)
 
     def action_today(self) -> None:
         if self.suggested and self.suggested in self.entries:

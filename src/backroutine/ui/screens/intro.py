@@ -22,13 +22,19 @@ class IntroScreen(Screen[None]):
     ]
 
     def __init__(
-        self, routine: Routine, total_seconds: int, sound: str = "", locked: str | None = None
+        self,
+        routine: Routine,
+        total_seconds: int,
+        sound: str = "",
+        locked: str | None = None,
+        note: str | None = None,
     ) -> None:
         super().__init__()
         self.routine = routine
         self.total_seconds = total_seconds
         self.sound = sound
         self.locked = locked
+        self.note = note  # a word of advice for today (yoga while pain is high)
 
     def compose(self) -> ComposeResult:
         routine = self.routine
@@ -48,8 +54,14 @@ class IntroScreen(Screen[None]):
             if routine.cautions:
                 lines = "\n".join(f"• {c}" for c in routine.cautions)
                 yield Static(f"Take care\n{lines}", id="intro-cautions", markup=False)
+            if self.note and not self.locked:
+                yield Static(self.note, id="intro-note", markup=False)
             if self.locked:
-                yield Static(f"Locked. {self.locked}", id="intro-locked", markup=False)
+                yield Static(
+                    f"This routine cannot be started now.\n{self.locked}",
+                    id="intro-locked",
+                    markup=False,
+                )
             else:
                 if self.sound:
                     yield Static(self.sound, id="intro-sound", markup=False)

@@ -1,8 +1,7 @@
-"""The red-flag questions: signs that back pain needs a doctor rather than exercise."""
+"""The safety (red-flag) questions: signs that back pain needs a doctor rather than exercise,
+in three groups by how soon (SAFETY_RULES.md)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,7 +10,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
-from backroutine.core.health import RED_FLAGS, RedFlagAnswers
+from backroutine.core import advice
+from backroutine.core.health import RED_FLAGS, URGENCIES, RedFlagAnswers
+
+# What ticking a question of each group means, said above the group.
+_GROUP_TITLES = {
+    "emergency": "Get emergency help now if you have:",
+    "today": "Contact a doctor today if you have:",
+    "soon": "See a doctor or physiotherapist soon if you have:",
+}
 
 
 class SafetyScreen(ModalScreen[bool]):
@@ -27,14 +34,21 @@ class SafetyScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="safety", classes="dialog"):
             yield Static("A few safety questions", classes="dialog-title")
-            yield Static(
+            intro = (
                 "Some signs mean back pain needs a doctor rather than exercise. Tick any that "
                 "apply to you now: space ticks, tab moves on, and Save (or ctrl+s) keeps your "
                 "answers. Nothing ticked means none of these."
             )
-            for flag in RED_FLAGS:
-                yield Checkbox(flag.question, value=flag.key in self.answers.yes, id=flag.key)
-            yield Static("", id="safety-advice")
+            if self.answers.asked and not self.answers.current:
+                intro += " The questions have changed since you last answered: please look again."
+            yield Static(intro)
+            for tier in URGENCIES:
+                yield Static(_GROUP_TITLES[tier], classes=f"safety-group {tier}")
+                for flag in RED_FLAGS:
+                    if flag.tier == tier:
+                        yield Checkbox(
+                            flag.question, value=flag.key in self.answers.yes, id=flag.key
+                        )
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 if self.answers.open_flags:
@@ -52,33 +66,26 @@ class SafetyScreen(ModalScreen[bool]):
     def action_save(self) -> None:
         yes = [flag.key for flag in RED_FLAGS if self.query_one(f"#{flag.key}", Checkbox).value]
         store = self.app.store  # type: ignore[attr-defined]
-        now = datetime.now().astimezone()
         if store is None:
             self.dismiss(False)
             return
-        answers = store.save_red_flags(yes, at=now)
-        if answers.urgent:
-            self.app.notify(
-                "Please get medical help today: these signs need a doctor quickly. "
-                "Do not do the exercises until you have been checked.",
-                severity="error",
-                timeout=15,
-            )
-        elif answers.open_flags:
-            self.app.notify(
-                "Please see a doctor soon, within a few days, about what you ticked. Gentle "
-                "movement is usually fine meanwhile.",
-                severity="warning",
-                timeout=12,
-            )
+        answers = store.save_red_flags(yes, at=self.app.now())  # type: ignore[attr-defined]
+        lines = advice.flags_advice(answers.open_flags)
+        if answers.urgency is None:
+            self.app.notify(advice.NO_FLAGS)
         else:
-            self.app.notify("Thank you. None of these signs: gentle movement is the right start.")
+            self.app.notify(
+                "\n".join(lines),
+                severity="warning" if answers.urgency == "soon" else "error",
+                timeout=30,
+                markup=False,
+            )
         self.dismiss(True)
 
     @on(Button.Pressed, "#checked")
     def checked(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         if store is not None:
-            store.mark_red_flags_checked(at=datetime.now().astimezone())
+            store.mark_red_flags_checked(at=self.app.now())  # type: ignore[attr-defined]
             self.app.notify("Noted: a professional has checked this.")
         self.dismiss(True)
