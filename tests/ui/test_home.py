@@ -277,3 +277,28 @@ async def test_a_broken_user_routine_is_mentioned(home, tmp_path: Path) -> None:
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("mine.yaml" in m and "backroutine validate" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("pain", "routine_id", "note"),
+    [(7, "yoga-back-basics", True), (6, "yoga-back-basics", False), (9, "spasm-relief", False)],
+)
+async def test_yoga_says_once_the_worst_has_passed_while_pain_is_high(
+    home, pain: int, routine_id: str, note: bool
+) -> None:
+    app, store, _ = home
+    now = datetime.now(UTC)
+    store.save_red_flags([], at=now)
+    store.add_checkin(at=now, pain=pain)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#routines", OptionList)
+        options.highlighted = options.get_option_index(routine_id)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IntroScreen)
+        notes = app.screen.query("#intro-note")
+        assert bool(notes) is note
+        if note:
+            assert f"Your latest pain was {pain}/10" in text(app, "#intro-note")
+            assert "once the worst has passed" in text(app, "#intro-note")

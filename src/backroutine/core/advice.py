@@ -19,11 +19,6 @@ URGENCY_ADVICE: dict[Urgency, str] = {
     "today": "Contact a doctor today (or your urgent care line).",
     "soon": "Book an appointment with a doctor or physiotherapist in the next few days.",
 }
-URGENCY_TITLE: dict[Urgency, str] = {
-    "emergency": "Emergency: get help now",
-    "today": "See a doctor today",
-    "soon": "See a doctor or physiotherapist soon",
-}
 MARK_CHECKED = (
     "Once a professional has checked you, mark it in the safety questions "
     "(s on the home screen, or: backroutine safety --checked)."

@@ -128,8 +128,7 @@ class HomeScreen(Screen[None]):
         for urgency, facts in progress.advice_by_urgency():
             if text:
                 text.append("\n")
-            text.append(f"{advice.URGENCY_TITLE[urgency]}. ", style="bold")
-            text.append(advice.URGENCY_ADVICE[urgency])
+            text.append(advice.URGENCY_ADVICE[urgency], style="bold")
             for fact in facts:
                 text.append(f"\n• {fact}")
         if progress.red_flag_open:
