@@ -14,8 +14,8 @@ from datetime import datetime
 
 from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history
 from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
+from backroutine.core.clock import local_now
 from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
-from backroutine.core.recording import local_now
 
 DEFAULT_EVERY = 50 * 60
 MIN_EVERY = 10  # seconds; a real interval is 30-60 minutes, shorter ones are for trying it
@@ -53,13 +53,14 @@ def notify_terminal(stream, title: str, body: str) -> None:  # type: ignore[no-u
 
 
 def breaks(args: argparse.Namespace) -> int:
-    from backroutine.cli import resolve_routine
+    from backroutine.cli import _refuse_if_locked, resolve_routine
 
     every = every_seconds(args.every)
     hours = hours_of(args.hours)
     data_dir = _data_dir(args)
     routine = resolve_routine(args.routine, data_dir)
     store = _open_history(data_dir)
+    _refuse_if_locked(routine, store)  # the break routine is played like any other (exit 3)
     try:
         timer = BreakTimer(every, clock=time.monotonic, wall=local_now, hours=hours)
         if args.plain or not sys.stdout.isatty():
@@ -177,6 +178,11 @@ class PlainBreaks:
         while True:
             key = self.keys.read(None)
             if key in ("\n", "\r", "enter", "y"):
+                why = self.locked()
+                if why:  # the safety rules changed since the reminders started
+                    self.say(f"Not now: {why}")
+                    self.timer.skipped()
+                    break
                 minutes = self.play()
                 self.timer.taken()
                 self.record("taken", minutes)
@@ -196,6 +202,17 @@ class PlainBreaks:
                 break
         self.say(self.next_text())
         return True
+
+    def locked(self) -> str | None:
+        """Why the break routine cannot be played now, or None."""
+        from backroutine.core.progression import assess_history, routine_lock
+
+        try:
+            progress = assess_history(self.store, now=local_now())
+        except Exception as exc:  # a history problem must not stop the reminders
+            self.say(f"(the history could not be read: {exc})")
+            return None
+        return routine_lock(progress, self.routine.category, self.routine.level)
 
     def _length(self) -> int:
         from backroutine.core.timeline import expand

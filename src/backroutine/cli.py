@@ -375,8 +375,8 @@ def _print_list(rows: list[dict]) -> None:
 
 def _progress_now(data_dir: Path):
     """Where the person stands now, read without creating anything (for list and play)."""
+    from backroutine.core.clock import local_now
     from backroutine.core.progression import assess_history
-    from backroutine.core.recording import local_now
 
     store = _open_history(data_dir, create=False)
     try:
@@ -612,8 +612,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 def _refuse_if_locked(routine: Routine, store) -> None:
     """The safety rules decide what can be played now (SAFETY_RULES.md): an emergency red flag
     holds every routine, strengthening opens once pain has clearly lessened, level by level."""
+    from backroutine.core.clock import local_now
     from backroutine.core.progression import assess_history, routine_lock
-    from backroutine.core.recording import local_now
 
     progress = assess_history(store, now=local_now())
     why = routine_lock(progress, routine.category, routine.level)
@@ -653,7 +653,7 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 def _pain_saver(store):
     def save(pain: int) -> str:
-        from backroutine.core.recording import local_now
+        from backroutine.core.clock import local_now
         from backroutine.services.checkins import record_checkin
 
         now = local_now()
@@ -669,8 +669,8 @@ def _pain_saver(store):
 def _standing(store):
     def lines() -> list[str]:
         from backroutine.core.advice import ask_safety_text
+        from backroutine.core.clock import local_now
         from backroutine.core.progression import assess_history
-        from backroutine.core.recording import local_now
 
         try:
             progress = assess_history(store, now=local_now())

@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history, _print_json
 from backroutine.core import advice
+from backroutine.core.clock import local_now
 from backroutine.core.health import RED_FLAGS, SPASMS, RedFlagAnswers
 from backroutine.core.progression import Progress, assess_history
-from backroutine.core.recording import local_now
 from backroutine.core.stats import minutes_bars, sparkline
 from backroutine.services.checkins import record_checkin
 

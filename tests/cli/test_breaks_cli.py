@@ -153,3 +153,19 @@ def test_breaks_in_history_and_stats(cli, data_dir: Path) -> None:
     stats = json.loads(cli("stats", "--json").out)
     assert stats["breaks"]["this_week"] == {"taken": 1, "skipped": 1, "snoozed": 0}
     assert "Desk breaks this week: 1 taken, 1 skipped" in cli("stats").out
+
+
+def test_a_break_routine_held_by_the_safety_rules_is_not_played(tmp_path: Path, quick) -> None:
+    # An emergency answer given while the reminders run (from another terminal): the break is
+    # offered, but the routine is not played, and the person is told why.
+    store = HistoryStore.open(tmp_path / "data")
+    store.save_red_flags(["both_legs"], at=datetime.now().astimezone())
+    store.close()
+    out, outcomes, sessions, _ = run(tmp_path, quick, [(61, "\n"), (125, "q")])
+    assert "Not now: Every routine is on hold" in out and "Get emergency help now" in out
+    assert sessions == [] and outcomes == []
+
+
+def test_breaks_refuses_a_locked_routine_at_the_start(cli) -> None:
+    result = cli("breaks", "--plain", "--routine", "mcgill-big-three")
+    assert result.code == 3 and "cannot be played now" in result.err

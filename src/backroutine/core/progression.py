@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from backroutine.core import advice
+from backroutine.core.categories import CATEGORIES, Category
 from backroutine.core.days import (
     Day,
     current_episode,
@@ -35,7 +36,6 @@ from backroutine.core.health import (
     Urgency,
     most_urgent,
 )
-from backroutine.core.model import CATEGORIES, Category
 from backroutine.core.referral import Reason, professional_reasons
 
 # Every number of the rules, with where it comes from (the thresholds of days, flares and

@@ -12,11 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
+from backroutine.core.clock import local_now
 from backroutine.core.engine import Event, Finished, Session, StepDone
-
-
-def local_now() -> datetime:
-    return datetime.now().astimezone()
 
 
 class Store(Protocol):

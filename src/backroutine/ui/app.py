@@ -23,6 +23,7 @@ from textual.timer import Timer
 
 from backroutine.audio import Player, make_player
 from backroutine.core.announce import loudest, utterance
+from backroutine.core.clock import local_now
 from backroutine.core.engine import (
     Clock,
     CueDue,
@@ -35,7 +36,7 @@ from backroutine.core.engine import (
 from backroutine.core.health import most_urgent
 from backroutine.core.model import Routine
 from backroutine.core.progression import Progress, assess_history, routine_lock
-from backroutine.core.recording import SessionRecorder, local_now
+from backroutine.core.recording import SessionRecorder
 from backroutine.services.checkins import record_checkin
 from backroutine.ui.commands import BackroutineCommands
 from backroutine.ui.screens.intro import IntroScreen
