@@ -34,6 +34,23 @@ def text(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
 
+async def open_locked_routine(pilot, app, routine_id: str) -> str:
+    """Open a routine from the list, try to start it, and come back home; the lock's words."""
+    options = app.screen.query_one("#routines", OptionList)
+    options.highlighted = options.get_option_index(routine_id)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, IntroScreen)
+    why = text(app, "#intro-locked")
+    await pilot.press("enter")  # does not start
+    await pilot.pause()
+    assert isinstance(app.screen, IntroScreen) and app.session.state == "ready"
+    await pilot.press("escape")
+    await pilot.pause()
+    assert isinstance(app.screen, HomeScreen)
+    return why
+
+
 def option_texts(app) -> list[str]:
     options = app.screen.query_one("#routines", OptionList)
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
@@ -91,18 +108,8 @@ async def test_a_locked_routine_cannot_start(home) -> None:
     store.save_red_flags([], at=datetime.now(UTC))
     async with app.run_test(size=(110, 36)) as pilot:
         await pilot.pause()
-        options = app.screen.query_one("#routines", OptionList)
-        options.highlighted = options.get_option_index("mcgill-big-three")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, IntroScreen)
-        assert "cannot be started now" in text(app, "#intro-locked")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, IntroScreen) and app.session.state == "ready"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        why = await open_locked_routine(pilot, app, "mcgill-big-three")
+        assert "cannot be started now" in why
 
 
 async def test_unlocked_after_lessening(home) -> None:
@@ -144,17 +151,8 @@ async def test_an_emergency_is_a_panel_no_routine_starts_past(home) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         for routine_id in ("desk-break", "spasm-relief", "yoga-back-basics"):
-            options = app.screen.query_one("#routines", OptionList)
-            options.highlighted = options.get_option_index(routine_id)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, IntroScreen)
-            assert "Get emergency help now" in text(app, "#intro-locked")
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, IntroScreen) and app.session.state == "ready"
-            await pilot.press("escape")
-            await pilot.pause()
+            why = await open_locked_routine(pilot, app, routine_id)
+            assert "Get emergency help now" in why
         assert store.sessions() == []
 
 
@@ -302,3 +300,15 @@ async def test_yoga_says_once_the_worst_has_passed_while_pain_is_high(
         if note:
             assert f"Your latest pain was {pain}/10" in text(app, "#intro-note")
             assert "once the worst has passed" in text(app, "#intro-note")
+
+
+async def test_the_safety_questions_are_read_whole(home) -> None:
+    app, _store, _ = home
+    async with app.run_test(size=(80, 60)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyScreen)  # first run
+        long = app.screen.query_one("#infection_risk")
+        assert long.size.height >= 2  # wrapped onto a second line, not cut with "..."
+        assert "inject drugs" in str(long.render())
+        titles = [str(w.render()) for w in app.screen.query(".safety-group")]
+        assert [t.split(" ")[0] for t in titles] == ["Get", "Contact", "See"]

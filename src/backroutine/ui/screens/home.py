@@ -214,7 +214,12 @@ class HomeScreen(Screen[None]):
                 f"Pain now: {progress.pain}/10 (started at {progress.baseline})\n"
                 f"Recent: {sparkline(progress.trend)}\nPress c to check in."
             )
-        self.query_one("#unlock", Static).update(progress.progress_text)
+        unlock = self.query_one("#unlock", Static)
+        if progress.locked_all is not None:  # the panel above says it all
+            unlock.update("Every routine is on hold until a professional has checked you.")
+        else:
+            unlock.update(Text(progress.progress_text))
+        unlock.set_class(progress.strengthening_level is not None, "open")
         data = compute(sessions, checkins, date.today())
         week, total = data["this_week"], data["total"]
         bars = minutes_bars(data["per_day"])

@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
@@ -15,10 +16,18 @@ from backroutine.core.health import RED_FLAGS, URGENCIES, RedFlagAnswers
 
 # What ticking a question of each group means, said above the group.
 _GROUP_TITLES = {
-    "emergency": "Get emergency help now if you have:",
-    "today": "Contact a doctor today if you have:",
-    "soon": "See a doctor or physiotherapist soon if you have:",
+    "emergency": "Get emergency help now if any of these applies to you:",
+    "today": "Contact a doctor today if any of these applies to you:",
+    "soon": "See a doctor or physiotherapist soon if this applies to you:",
 }
+
+
+class Question(Checkbox):
+    """A checkbox whose question wraps onto as many lines as it needs: a safety question is
+    read whole, never cut short with an ellipsis."""
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, self.render().get_height(self.styles, width))
 
 
 class SafetyScreen(ModalScreen[bool]):
@@ -46,7 +55,7 @@ class SafetyScreen(ModalScreen[bool]):
                 yield Static(_GROUP_TITLES[tier], classes=f"safety-group {tier}")
                 for flag in RED_FLAGS:
                     if flag.tier == tier:
-                        yield Checkbox(
+                        yield Question(
                             flag.question, value=flag.key in self.answers.yes, id=flag.key
                         )
             with Horizontal(classes="buttons"):
