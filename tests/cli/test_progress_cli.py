@@ -178,7 +178,7 @@ def test_list_marks_what_is_locked(cli) -> None:
     _open_strengthening(cli)
     items = {i["id"]: i for i in json.loads(cli("list", "--json").out)}
     assert items["first-strength-steps"]["locked"] is None
-    assert "level-3" in items["mcgill-big-three"]["locked"]
+    assert "open up to level 2" in items["mcgill-big-three"]["locked"]
     assert items["desk-break"]["locked"] is None
     text = cli("list").out
     assert any("mcgill-big-three" in line and "locked" in line for line in text.splitlines())

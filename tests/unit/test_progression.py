@@ -338,7 +338,7 @@ def test_a_level_lock_says_what_is_needed() -> None:
     why = routine_lock(p, "strengthening", 3)
     assert why and "complete level-2 routines on 2 different days: 1 so far" in why.lower()
     far = routine_lock(p, "strengthening", 5)
-    assert far and "to open level 3, then go up one level at a time" in far
+    assert far and "That opens level 3, then level 4 up to level 5" in far
     assert "Level 3 opens when you complete a level-2 routine on 1 more day." in p.progress_text
     assert p.next_level is not None and p.next_level.to_dict() == {
         "level": 3,

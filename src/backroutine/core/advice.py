@@ -166,14 +166,15 @@ def next_level_text(level: int, days_so_far: int, days_needed: int) -> str:
 def level_lock_text(level: int, open_level: int, days_so_far: int, days_needed: int) -> str:
     """Why a strengthening routine of `level` cannot be played while `open_level` is open."""
     step = open_level + 1
-    how = (
-        f"complete level-{step - 1} routines on {days_needed} different days: {days_so_far} so far"
+    then = (
+        ""
+        if level == step
+        else f", then level {step + 1}" + (f" up to level {level}" if level > step + 1 else "")
     )
-    then = f" to open level {step}, then go up one level at a time" if level > step else ""
     return (
-        f"This is a level-{level} routine and strengthening is open up to level {open_level}. "
-        f"{how[0].upper()}{how[1:]}{then}. Each level takes two good days; a flare goes back "
-        "to level 2."
+        f"Strengthening is open up to level {open_level}. Complete level-{open_level} routines "
+        f"on {days_needed} different days: {days_so_far} so far. That opens level {step}{then}, "
+        "two good days for each level; a flare goes back to level 2."
     )
 
 
