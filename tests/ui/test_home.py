@@ -132,7 +132,7 @@ async def test_unlocked_after_lessening(home) -> None:
         options = app.screen.query_one("#routines", OptionList)
         options.highlighted = options.get_option_index("mcgill-big-three")
         await pilot.pause()
-        assert "strengthening is open up to level 2" in text(app, "#routine-info")
+        assert "Strengthening is open up to level 2" in text(app, "#routine-info")
         assert not app.screen.query_one("#advice").display
 
 
