@@ -16,6 +16,7 @@ from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_his
 from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
 from backroutine.core.clock import local_now
 from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
+from backroutine.core.text import escaped
 
 DEFAULT_EVERY = 50 * 60
 MIN_EVERY = 10  # seconds; a real interval is 30-60 minutes, shorter ones are for trying it
@@ -106,7 +107,8 @@ class PlainBreaks:
         self.interactive = keys.interactive
 
     def say(self, text: str) -> None:
-        self.out.write(f"[{datetime.now().strftime('%H:%M')}] {text}\n")
+        # The routine's name comes from its file: shown, never run as terminal codes.
+        self.out.write(f"[{datetime.now().strftime('%H:%M')}] {escaped(text)}\n")
         self.out.flush()
 
     def next_text(self) -> str:

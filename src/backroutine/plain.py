@@ -23,6 +23,7 @@ from backroutine.core.announce import describe, loudest, utterance
 from backroutine.core.durations import format_clock
 from backroutine.core.engine import Session
 from backroutine.core.recording import SessionRecorder
+from backroutine.core.text import escaped
 
 if TYPE_CHECKING:
     from backroutine.speech import Speaker
@@ -131,11 +132,11 @@ class PlainPlayer:
 
     def say(self, text: str) -> None:
         elapsed = format_clock(self.session.active_seconds)
-        self.out.write(f"[{elapsed:>5}] {text}\n")
+        self.out.write(f"[{elapsed:>5}] {escaped(text)}\n")  # names and cues: the file's words
         self.out.flush()
 
     def note(self, text: str) -> None:
-        self.out.write(f"{text}\n")
+        self.out.write(f"{escaped(text)}\n")
         self.out.flush()
 
     def intro(self) -> None:

@@ -13,6 +13,7 @@ from backroutine.core.clock import local_now
 from backroutine.core.health import RED_FLAGS, SPASMS, RedFlagAnswers
 from backroutine.core.progression import Progress, assess_history
 from backroutine.core.stats import minutes_bars, sparkline
+from backroutine.core.text import describe_char, escaped, first_unsafe
 from backroutine.services.checkins import record_checkin
 
 
@@ -82,6 +83,13 @@ def checkin(args: argparse.Namespace) -> int:
     if note is not None and len(note) > 500:
         raise UserError(
             f"the note is {len(note)} characters long; at most 500 are kept", EXIT_USAGE
+        )
+    where = first_unsafe(note or "")
+    if note is not None and where is not None:
+        raise UserError(
+            f"the note contains a control character ({describe_char(note[where])}) at character "
+            f"{where + 1}; write it without one",
+            EXIT_USAGE,
         )
     now = local_now()
     with _store(args) as store:
@@ -200,7 +208,8 @@ def stats_text(data: dict) -> str:
             before = "–" if a["before"] is None else a["before"]
             after = "–" if a["after"] is None else a["after"]
             lines.append(
-                f"  {a['started_at'][:16].replace('T', ' ')}  {a['routine_name']}: "
+                f"  {a['started_at'][:16].replace('T', ' ')}  "
+                f"{escaped(a['routine_name'], one_line=True)}: "
                 f"{before} → {after}"
             )
     return "\n".join(lines)

@@ -37,3 +37,14 @@ def test_escaped_keeps_text_and_shows_codes() -> None:
 def test_describe_char() -> None:
     assert describe_char("\x1b") == "U+001B (ESC)"
     assert describe_char("\u202e") == "U+202E"
+
+
+def test_escaped_json_is_the_same_json_without_raw_controls() -> None:
+    import json
+
+    from backroutine.core.text import escaped_json
+
+    value = {"name": "a\x1b]0;x\x07 \x9b2J \u202e é", "n": [1, 2]}
+    document = escaped_json(json.dumps(value, indent=2, ensure_ascii=False))
+    assert json.loads(document) == value
+    assert first_unsafe(document.replace("\n", " ")) is None and "é" in document

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from backroutine.core.health import Checkin
 from backroutine.core.history import BreakRecord, SessionRecord
+from backroutine.core.text import escaped
 
 # One table: a row per session and a row per check-in, oldest first.
 COLUMNS = (
@@ -37,9 +38,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> object:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (the OWASP
-    advice against CSV injection); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    advice against CSV injection), and control codes are shown escaped (the CSV may land on a
+    terminal); numbers stay numbers."""
+    if isinstance(value, str):
+        value = escaped(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return "" if value is None else value
 
 

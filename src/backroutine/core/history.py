@@ -54,6 +54,7 @@ from backroutine.core.health import (
     RedFlagAnswers,
     Spasms,
 )
+from backroutine.core.text import describe_char, first_unsafe
 
 DB_NAME = "history.sqlite3"
 Status = Literal["completed", "stopped", "interrupted"]
@@ -947,6 +948,12 @@ def _clean_note(note: str | None) -> str | None:
     if not isinstance(note, str):
         raise ValueError(f"note must be a string or None, not {note!r}")
     note = note.strip()
+    where = first_unsafe(note)
+    if where is not None:
+        raise ValueError(
+            f"note must not contain control characters; {describe_char(note[where])} at "
+            f"character {where + 1}"
+        )
     if len(note) > NOTE_MAX_CHARS:
         raise ValueError(
             f"note must be at most {NOTE_MAX_CHARS} characters, not {len(note)}; shorten it"

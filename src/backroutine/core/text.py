@@ -16,6 +16,7 @@ import re
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
 _UNSAFE_ONE_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")  # newline and tab too
+_NOT_ESCAPED_BY_JSON = re.compile(f"[\\x7f-\\x9f{BIDI_CONTROLS}]")
 
 
 def first_unsafe(text: str) -> int | None:
@@ -37,6 +38,12 @@ def escaped(text: str, *, one_line: bool = False) -> str:
     one_line, newlines and tabs too, for a table cell or a one-line listing)."""
     pattern = _UNSAFE_ONE_LINE if one_line else _UNSAFE
     return pattern.sub(_escape_one, text)
+
+
+def escaped_json(document: str) -> str:
+    """A JSON document with every unsafe character inside its strings written as a \\uXXXX
+    escape: the same JSON, safe on a terminal (json.dumps escapes C0 itself, not C1 or bidi)."""
+    return _NOT_ESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 def _escape_one(match: re.Match[str]) -> str:

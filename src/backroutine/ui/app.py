@@ -37,6 +37,7 @@ from backroutine.core.health import most_urgent
 from backroutine.core.model import Routine
 from backroutine.core.progression import Progress, assess_history, routine_lock
 from backroutine.core.recording import SessionRecorder
+from backroutine.core.text import escaped
 from backroutine.services.checkins import record_checkin
 from backroutine.ui.commands import BackroutineCommands
 from backroutine.ui.screens.intro import IntroScreen
@@ -130,7 +131,8 @@ class BackroutineApp(App[int]):
         """Say a thing once (sound fell back to the bell, the history cannot be written)."""
         if message not in self._notices:
             self._notices.add(message)
-            self.notify(message, timeout=8)
+            # Notices quote file paths and history errors: shown as they are, never as markup.
+            self.notify(escaped(message), timeout=8, markup=False)
 
     def progress(self) -> Progress:
         return assess_history(self.store, now=self.now())  # type: ignore[arg-type]

@@ -5,6 +5,15 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from backroutine.core.text import escaped
+
+
+def _plain(text: str) -> str:
+    """The palette reads its texts as markup: a routine's own words are escaped for it (and
+    their control codes shown as \\x1b), so "[/]" in a name is shown, never run."""
+    return escape(escaped(text, one_line=True))
 
 
 class BackroutineCommands(Provider):
@@ -20,9 +29,9 @@ class BackroutineCommands(Provider):
             routine = entry.routine
             out.append(
                 (
-                    f"Open routine: {routine.name}",
+                    _plain(f"Open routine: {routine.name}"),
                     partial(app.open_routine, routine),  # type: ignore[attr-defined]
-                    f"{routine.category} · {routine.summary or ''}",
+                    _plain(f"{routine.category} · {routine.summary or ''}"),
                 )
             )
         return out

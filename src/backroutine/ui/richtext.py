@@ -1,4 +1,6 @@
-"""The little Markdown that routine descriptions use, as Rich text.
+"""Text from outside as Rich text: `data()` for any string from a routine file or the history
+(never parsed as markup, control codes shown escaped), and the little Markdown that routine
+descriptions use.
 
 Textual's Markdown widget parses with markdown-it and builds a widget per block: a third of a
 second of start-up for a few paragraphs. Descriptions need paragraphs, lists, **bold** and
@@ -11,9 +13,18 @@ import re
 
 from rich.text import Text
 
+from backroutine.core.text import escaped
+
 _INLINE = re.compile(
     r"\*\*(.+?)\*\*|(?<!\w)__(.+?)__(?!\w)|\*(?!\s)(.+?)(?<!\s)\*|(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)"
 )
+
+
+def data(text: str | None, *, one_line: bool = False) -> Text:
+    """Untrusted text (a routine's name, a step, a cue, a note, anything from the history) to
+    show: plain Text, so "[/]" or "[@click=...]" stays what it says, with every control code
+    shown as \\x1b and the like (one_line: newlines and tabs too, for a table cell)."""
+    return Text(escaped(text or "", one_line=one_line))
 
 
 def inline(line: str) -> Text:
@@ -34,6 +45,7 @@ def inline(line: str) -> Text:
 def markdown_text(source: str) -> Text:
     """Paragraphs (joined lines), bullet lists (- or *), headings (#) and emphasis."""
     out = Text()
+    source = escaped(source)  # the routine's own text: no control code reaches the terminal
     blocks = re.split(r"\n\s*\n", source.strip())
     for number, block in enumerate(blocks):
         if number:

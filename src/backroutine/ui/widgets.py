@@ -6,18 +6,21 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from backroutine.ui.richtext import data
+
 
 class Line(Static):
-    """A Static that ignores updates to the text it already shows (no needless repaint)."""
+    """A Static that ignores updates to the text it already shows (no needless repaint). A str
+    is shown as it is (routine files fill most lines): never parsed as markup."""
 
     def __init__(self, text: str = "", **kwargs: object) -> None:
-        super().__init__(text, **kwargs)  # type: ignore[arg-type]
+        super().__init__(data(text), **kwargs)  # type: ignore[arg-type]
         self._shown: object = text
 
     def show(self, text: str | Text) -> None:
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            self.update(data(text) if isinstance(text, str) else text)
 
 
 class RoutineBar(Widget):
@@ -43,5 +46,5 @@ class RoutineBar(Widget):
         text = Text()
         text.append("━" * filled, style="bold green")
         text.append("─" * (width - filled), style="grey50")
-        text.append(" " + self._label)
+        text.append(" " + self._label)  # our own words: a time left
         return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,6 +14,7 @@ from textual.widgets import Digits, Footer, Static
 
 from backroutine.core.breaks import BreakTimer
 from backroutine.core.durations import format_clock, format_seconds
+from backroutine.ui.richtext import data
 
 
 class BreakScreen(Screen[None]):
@@ -40,8 +42,10 @@ class BreakScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#breaks-every", Static).update(
-            f"Every {format_seconds(self.timer.every)}, with {self.routine_name}"
-            + (f", during {self.timer.hours}" if self.timer.hours else "")
+            data(
+                f"Every {format_seconds(self.timer.every)}, with {self.routine_name}"
+                + (f", during {self.timer.hours}" if self.timer.hours else "")
+            )
         )
         # The countdown shows minutes: repaint every second is plenty; the break itself is
         # woken for exactly, by the timer's own schedule.
@@ -110,12 +114,19 @@ class BreakDue(ModalScreen[str]):
         with Vertical(id="break-due", classes="dialog"):
             yield Static("Time for a break", classes="dialog-title")
             yield Static("Stand up, walk a little, move your back gently.")
-            yield Static(
-                f"[b]Enter[/b] {self.routine_name}   [b]5[/b] snooze 5 min   "
-                "[b]1[/b] snooze 10 min   [b]s[/b] skip",
-                markup=True,
-                classes="dialog-hint",
+            keys = Text.assemble(
+                ("Enter", "bold"),
+                " ",
+                data(self.routine_name, one_line=True),  # the routine file's own name
+                "   ",
+                ("5", "bold"),
+                " snooze 5 min   ",
+                ("1", "bold"),
+                " snooze 10 min   ",
+                ("s", "bold"),
+                " skip",
             )
+            yield Static(keys, classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.app.bell()

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from backroutine.core.stats import compute, sparkline
+from backroutine.ui.richtext import data
 
 
 class HistoryScreen(Screen[None]):
@@ -30,19 +31,19 @@ class HistoryScreen(Screen[None]):
         store = self.app.store  # type: ignore[attr-defined]
         sessions = store.sessions() if store is not None else []
         checkins = store.checkins() if store is not None else []
-        data = compute(sessions, checkins, date.today())
+        numbers = compute(sessions, checkins, date.today())
         lines = []
-        for day in data["per_day"]:
+        for day in numbers["per_day"]:
             minutes = day["minutes"]
             bar = "█" * round(minutes) if minutes < 60 else "█" * 60 + "…"
             label = datetime.fromisoformat(day["date"]).strftime("%a %d %b")
             lines.append(f"{label}  {bar} {minutes:g} min" if minutes else f"{label}  ·")
-        pain = data["pain"]
+        pain = numbers["pain"]
         lines.append("")
         lines.append(f"Pain trend (oldest → newest): {sparkline(pain['trend']) or '–'}")
         lines.append(
-            f"Streak: {data['streak_days']} days · this week {data['this_week']['minutes']:g} "
-            f"min · in all {data['total']['minutes']:g} min"
+            f"Streak: {numbers['streak_days']} days · this week "
+            f"{numbers['this_week']['minutes']:g} min · in all {numbers['total']['minutes']:g} min"
         )
         self.query_one("#charts", Static).update("\n".join(lines))
         table = self.query_one("#sessions", DataTable)
@@ -52,8 +53,8 @@ class HistoryScreen(Screen[None]):
             status = s.status + (f" ({s.reason})" if s.reason else "")
             table.add_row(
                 started,
-                s.routine_name,
-                s.category,
+                data(s.routine_name, one_line=True),
+                data(s.category, one_line=True),
                 status,
                 f"{s.active_seconds / 60:.1f}",
                 f"{s.steps_done}/{s.steps_total}",
@@ -65,5 +66,5 @@ class HistoryScreen(Screen[None]):
                 c.at.strftime("%Y-%m-%d %H:%M"),
                 str(c.pain),
                 c.spasms or "",
-                (c.note or "") + (" (new episode)" if c.new_episode else ""),
+                data((c.note or "") + (" (new episode)" if c.new_episode else ""), one_line=True),
             )

@@ -24,6 +24,7 @@ from backroutine.core.progression import Progress, assess, routine_lock
 from backroutine.core.recommend import Choice, suggest
 from backroutine.core.stats import compute, minutes_bars, pain_around, sparkline
 from backroutine.core.timeline import expand
+from backroutine.ui.richtext import data
 
 
 class HomeScreen(Screen[None]):
@@ -220,10 +221,10 @@ class HomeScreen(Screen[None]):
         else:
             unlock.update(Text(progress.progress_text))
         unlock.set_class(progress.strengthening_level is not None, "open")
-        data = compute(sessions, checkins, date.today())
-        week, total = data["this_week"], data["total"]
-        bars = minutes_bars(data["per_day"])
-        streak = data["streak_days"]
+        numbers = compute(sessions, checkins, date.today())
+        week, total = numbers["this_week"], numbers["total"]
+        bars = minutes_bars(numbers["per_day"])
+        streak = numbers["streak_days"]
         self.query_one("#numbers", Static).update(
             f"This week: {week['sessions']} sessions, {week['minutes']:g} min\n"
             f"In all: {total['sessions']} sessions, {total['minutes']:g} min\n"
@@ -242,7 +243,8 @@ class HomeScreen(Screen[None]):
                 else f"{_score(a.before)} → {_score(a.after)}"
             )
             started = datetime.fromisoformat(s.started_at).strftime("%a %d %b %H:%M")
-            table.add_row(started, s.routine_name, s.status, f"{s.active_seconds / 60:.0f}", pain)
+            name = data(s.routine_name, one_line=True)  # the history keeps what the file said
+            table.add_row(started, name, s.status, f"{s.active_seconds / 60:.0f}", pain)
 
     # -- interaction ----------------------------------------------------------------------
 
@@ -255,7 +257,7 @@ class HomeScreen(Screen[None]):
             return
         routine = entry.routine
         why = self._lock(routine)
-        info.update(Text(why or routine.summary or ""))
+        info.update(data(why or routine.summary or ""))
 
     @on(OptionList.OptionSelected, "#routines")
     def selected(self, event: OptionList.OptionSelected) -> None:

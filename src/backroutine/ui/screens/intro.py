@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from backroutine.core.durations import format_clock
 from backroutine.core.model import Routine
-from backroutine.ui.richtext import markdown_text
+from backroutine.ui.richtext import data, markdown_text
 
 
 class IntroScreen(Screen[None]):
@@ -43,17 +43,18 @@ class IntroScreen(Screen[None]):
             facts.append(f"level {routine.level}")
         facts.append(f"{len(routine.steps)} steps")
         with VerticalScroll(id="intro"):
-            yield Static(routine.name, id="intro-name")
+            yield Static(data(routine.name), id="intro-name")
             yield Static(" · ".join(facts), id="intro-facts")
             if routine.summary:
-                yield Static(routine.summary, id="intro-summary")
+                yield Static(data(routine.summary), id="intro-summary")
             if routine.description:
                 yield Static(markdown_text(routine.description), id="intro-description")
             if routine.equipment:
-                yield Static("You need: " + ", ".join(routine.equipment), id="intro-equipment")
+                needs = data("You need: " + ", ".join(routine.equipment))
+                yield Static(needs, id="intro-equipment")
             if routine.cautions:
                 lines = "\n".join(f"• {c}" for c in routine.cautions)
-                yield Static(f"Take care\n{lines}", id="intro-cautions", markup=False)
+                yield Static(data(f"Take care\n{lines}"), id="intro-cautions")
             if self.note and not self.locked:
                 yield Static(self.note, id="intro-note", markup=False)
             if self.locked:
@@ -64,7 +65,7 @@ class IntroScreen(Screen[None]):
                 )
             else:
                 if self.sound:
-                    yield Static(self.sound, id="intro-sound", markup=False)
+                    yield Static(data(self.sound), id="intro-sound")
                 yield Static("Press [b]Enter[/b] to start.", id="intro-start", markup=True)
         yield Footer()
 
