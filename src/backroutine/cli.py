@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from backroutine import __version__
 from backroutine.core.categories import CATEGORIES
 
 if TYPE_CHECKING:  # `--version` must start fast: the rest is imported where it is used
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from backroutine.core.errors import Problem
@@ -290,7 +289,11 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _print_json(value: object) -> None:
     import json
 
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    from backroutine.core.text import escaped_json
+
+    # JSON escapes C0 controls itself; C1 and bidi controls would pass raw with
+    # ensure_ascii=False, so they are written as \\u escapes too (still the same JSON).
+    print(escaped_json(json.dumps(value, indent=2, ensure_ascii=False)))
 
 
 # -- list ----------------------------------------------------------------------------------
@@ -341,6 +344,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _print_list(rows: list[dict]) -> None:
     from backroutine.core.durations import format_clock
+    from backroutine.core.text import escaped
 
     if not rows:
         print("No routines found. Your own go in the routines folder of your data folder.")
@@ -358,7 +362,8 @@ def _print_list(rows: list[dict]) -> None:
                 if r["replaces"]
                 else ("yours" if r["source"] == "user" else "")
             )
-            name = r["name"] if len(r["name"]) <= name_width else r["name"][: name_width - 1] + "…"
+            name = escaped(r["name"], one_line=True)
+            name = name if len(name) <= name_width else name[: name_width - 1] + "…"
             length = format_clock(r["total_seconds"])
             level = f"L{r['level']}" if r["level"] else "  "
             line = f"  {r['id']:<{id_width}}  {name:<{name_width}}  {length:>6}  {level}"
@@ -453,9 +458,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
+    from backroutine.core.text import escaped
     from backroutine.showtext import routine_text
 
-    print(routine_text(routine, timeline))
+    print(escaped(routine_text(routine, timeline)))  # the file's text, never terminal codes
     return EXIT_OK
 
 
@@ -483,9 +489,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     from backroutine.core.loading import MAX_NAME, id_from_stem
     from backroutine.core.schema import SCHEMA_FILE_NAME, schema_json
     from backroutine.core.starter import starter_routine
+    from backroutine.core.text import first_unsafe
 
     name = " ".join(args.name.split())
-    if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
+    if not name or len(name) > MAX_NAME or first_unsafe(name) is not None:
         raise UserError(
             f"a routine name must be 1 to {MAX_NAME} characters of text; "
             f"got {len(name)} characters",
@@ -766,6 +773,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _print_checkins(checkins: list) -> None:
+    from backroutine.core.text import escaped
+
     if not checkins:
         return
     print()
@@ -773,12 +782,13 @@ def _print_checkins(checkins: list) -> None:
     for c in reversed(checkins[-30:]):
         extra = f", spasms {c.spasms}" if c.spasms else ""
         extra += " (new episode)" if c.new_episode else ""
-        note = f" · {c.note}" if c.note else ""
+        note = f" · {escaped(c.note, one_line=True)}" if c.note else ""
         print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2}{extra}{note}")
 
 
 def _print_history(sessions: list) -> None:
     from backroutine.core.durations import format_clock
+    from backroutine.core.text import escaped
 
     if not sessions:
         print("No sessions yet. Play a routine with: backroutine play ID")
@@ -786,8 +796,8 @@ def _print_history(sessions: list) -> None:
     rows = [
         (
             s.started_at[:16].replace("T", " "),
-            s.routine_name,
-            s.status + (f" ({s.reason})" if s.reason else ""),
+            escaped(s.routine_name, one_line=True),  # as older files named it: shown, not run
+            escaped(s.status + (f" ({s.reason})" if s.reason else ""), one_line=True),
             format_clock(s.active_seconds),
             f"{s.steps_done}/{s.steps_total}",
         )
@@ -853,8 +863,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"voice (--voice):  {voice.get('program')}: {works}")
     else:
         print("voice (--voice):  no speech program found; install espeak-ng to hear cues spoken")
+    from backroutine.core.text import escaped
+
     for problem in library.problems:
-        print(f"problem: {problem}")
+        print(f"problem: {escaped(str(problem))}")
     return EXIT_OK
 
 
@@ -890,60 +902,22 @@ def cmd_safety(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """The same TUI in a browser tab, through textual-serve: each page load runs
-    `backroutine home` with the web driver."""
+    `backroutine home` with the web driver. backroutine.serve does the work (and guards it:
+    a token, the Host and Origin checks, a few sessions at most)."""
     import shlex
 
     try:
-        from textual_serve.server import Server
-    except ImportError:
-        raise UserError(
-            "the browser mode needs textual-serve: pip install 'backroutine[web]' "
-            "(or pip install textual-serve)"
-        ) from None
+        from backroutine.serve import serve
+    except ImportError as exc:
+        if exc.name and exc.name.split(".")[0] in ("textual_serve", "aiohttp", "aiohttp_jinja2"):
+            raise UserError(
+                "the browser mode needs textual-serve: pip install 'backroutine[web]' "
+                "(or pip install textual-serve)"
+            ) from None
+        raise
     data_dir = _data_dir(args)
     command = shlex.join([sys.executable, "-m", "backroutine", "--data-dir", str(data_dir), "home"])
-    host = args.host
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{args.port}"
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"backroutine: listening on {host}: other computers that can reach this one can open "
-            "it, and see your history. Use the default (127.0.0.1) to keep it to yourself.",
-            file=sys.stderr,
-        )
-    print(f"backroutine in your browser: open {url} (Ctrl+C stops it)", flush=True)
-    server = Server(command, host=host, port=args.port, title="backroutine", public_url=url)
-    try:
-        with _private_page(server):
-            server.serve()
-    except OSError as exc:
-        raise UserError(
-            f"cannot listen on {host}:{args.port} ({exc.strerror or exc}); is something else "
-            "using that port? Try another with --port"
-        ) from None
-    return EXIT_OK
-
-
-@contextmanager
-def _private_page(server) -> Iterator[None]:
-    """textual-serve's page loads a web font from Google. Nothing of backroutine's should
-    leave the machine, so serve a copy of its page without that link (its own font files are
-    served locally anyway)."""
-    import re
-    import tempfile
-    from pathlib import Path
-
-    original = Path(server.templates_path) / "app_index.html"
-    try:
-        page = original.read_text(encoding="utf-8")
-    except OSError:
-        yield  # an unknown textual-serve layout: serve it as it is
-        return
-    page = re.sub(r"<link[^>]*fonts\.googleapis\.com[^>]*>", "", page, flags=re.S)
-    with tempfile.TemporaryDirectory(prefix="backroutine-serve-") as folder:
-        (Path(folder) / "app_index.html").write_text(page, encoding="utf-8")
-        server.templates_path = Path(folder)
-        yield
+    return serve(command, host=args.host, port=args.port)
 
 
 def cmd_breaks(args: argparse.Namespace) -> int:
