@@ -11,12 +11,14 @@ import argparse
 import sys
 import time
 from datetime import datetime
+from typing import Any
 
 from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history
 from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
 from backroutine.core.clock import local_now
 from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
 from backroutine.core.text import escaped
+from backroutine.core.writer import HistoryWriter, finish_writing, open_writer
 
 DEFAULT_EVERY = 50 * 60
 MIN_EVERY = 10  # seconds; a real interval is 30-60 minutes, shorter ones are for trying it
@@ -54,7 +56,7 @@ def notify_terminal(stream, title: str, body: str) -> None:  # type: ignore[no-u
 
 
 def breaks(args: argparse.Namespace) -> int:
-    from backroutine.cli import _refuse_if_locked, resolve_routine
+    from backroutine.cli import _refuse_if_locked, _terminal_problem, resolve_routine
 
     every = every_seconds(args.every)
     hours = hours_of(args.hours)
@@ -64,7 +66,7 @@ def breaks(args: argparse.Namespace) -> int:
     _refuse_if_locked(routine, store)  # the break routine is played like any other (exit 3)
     try:
         timer = BreakTimer(every, clock=time.monotonic, wall=local_now, hours=hours)
-        if args.plain or not sys.stdout.isatty():
+        if args.plain or _terminal_problem() is not None:
             return PlainBreaks(timer, routine, store).run()
         from backroutine.ui.app import make_app, run_app
 
@@ -105,6 +107,7 @@ class PlainBreaks:
             keys = KeyReader(sys.stdin) if sys.stdin.isatty() else NoKeys()
         self.keys = keys
         self.interactive = keys.interactive
+        self.writer: HistoryWriter[Any] | None = None  # sessions, off the timer's thread
 
     def say(self, text: str) -> None:
         # The routine's name comes from its file: shown, never run as terminal codes.
@@ -147,6 +150,8 @@ class PlainBreaks:
                         break
         except KeyboardInterrupt:
             pass
+        finally:
+            finish_writing(self.writer, self.say)
         counts = self.timer.counts
         self.say(
             f"Stopped. Breaks taken {counts.taken}, skipped {counts.skipped}, "
@@ -228,6 +233,8 @@ class PlainBreaks:
         from backroutine.plain import PlainPlayer, terminal_bell
 
         session = Session(self.routine, clock=self.clock)
+        if self.writer is None:
+            self.writer = open_writer(self.store, on_notice=self.say)
         player = audio.make_player(
             audio.audio_mode_from_env(),
             ring=terminal_bell(),
@@ -237,7 +244,7 @@ class PlainBreaks:
             PlainPlayer(
                 session,
                 player=player,
-                recorder=SessionRecorder(self.store, session),
+                recorder=SessionRecorder(self.writer, session),
                 out=self.out,
                 keys=self.keys,
             ).run()

@@ -269,6 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # the last line of defence: a message, never a traceback
+        history = sys.modules.get("backroutine.core.history")  # loaded if it raised
+        if history is not None and isinstance(exc, history.HistoryError):
+            # The history cannot be used (locked too long, a full or read-only disk...): the
+            # message says what and what to do; nothing half-written was kept.
+            print(f"backroutine: {exc}", file=sys.stderr)
+            return EXIT_INVALID
         if os.environ.get("BACKROUTINE_DEBUG"):
             raise
         print(
@@ -561,10 +567,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 # -- play ----------------------------------------------------------------------------------
 
 
-def _open_history(data_dir: Path, *, create: bool = True):
+def _open_history(data_dir: Path, *, create: bool = True, problems: list[str] | None = None):
     """The history store, or None (with a clear word) when it cannot be used. With
     create=False (commands that only read), a history that does not exist yet is an empty
-    one, and nothing is created."""
+    one, and nothing is created. A history that cannot be written (a read-only or full disk, a
+    newer version's file) is opened read-only: it can still be looked at and exported. What
+    stops it being used is said on stderr, and added to `problems` when given."""
     from backroutine.core.history import DB_NAME, EmptyHistory, HistoryError, HistoryStore
 
     if not create and not (data_dir / DB_NAME).exists():
@@ -572,11 +580,47 @@ def _open_history(data_dir: Path, *, create: bool = True):
     try:
         store = HistoryStore.open(data_dir)
     except HistoryError as exc:
-        print(f"backroutine: this session will not be recorded: {exc}", file=sys.stderr)
-        return None
+        store = _read_only_history(data_dir, str(exc), problems)
+        if store is None:
+            print(f"backroutine: this session will not be recorded: {exc}", file=sys.stderr)
+        return store
     for notice in store.notices:
         print(f"backroutine: {notice}", file=sys.stderr)
+    store.on_wait = _say_waiting
     return store
+
+
+def _read_only_history(data_dir: Path, why: str, problems: list[str] | None):
+    from backroutine.core.history import DB_NAME, HistoryError
+    from backroutine.core.readonly import open_read_only
+
+    try:
+        if not (data_dir / DB_NAME).exists():
+            raise HistoryError(why)
+        store = open_read_only(data_dir, why)
+    except HistoryError as exc:
+        if problems is not None:
+            problems.append(str(exc))
+        return None
+    print(
+        f"backroutine: the history cannot be written ({why}); it is read as it is, and nothing "
+        "new is saved until that is fixed",
+        file=sys.stderr,
+    )
+    for notice in store.notices:
+        print(f"backroutine: {notice}", file=sys.stderr)
+    if problems is not None:
+        problems.append(f"Your history cannot be written ({why}): it is shown as it is, and new "
+                        "check-ins and sessions are not saved until that is fixed.")  # fmt: skip
+    return store
+
+
+def _say_waiting() -> None:
+    print(
+        "backroutine: waiting for the history: another backroutine is writing to it...",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -591,7 +635,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if not recorded and store is not None:
         store.close()
         store = None
-    plain = args.plain or not sys.stdout.isatty()
+    plain = args.plain or _terminal_problem() is not None  # plain text where no TUI can run
     mode = "off" if args.mute else audio.audio_mode_from_env()
     session = Session(routine, clock=scaled_clock(args.speed))
     try:
@@ -636,21 +680,45 @@ def _refuse_if_locked(routine: Routine, store) -> None:
         )
 
 
+def _terminal_problem() -> str | None:
+    """Why the full-screen app cannot run here, or None. It needs a keyboard and a screen it
+    can draw on: at the end of input it would wait for keys that never come. (The browser mode
+    runs it through Textual's web driver, which is its terminal.)"""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    if os.environ.get("TERM", "") == "dumb":
+        return "this terminal (TERM=dumb) cannot show the full-screen app"
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        return "the keyboard is not a terminal (input comes from a file or a pipe)"
+    if not (sys.stdout is not None and sys.stdout.isatty()):
+        return "the output is not a terminal (it goes to a file or a pipe)"
+    return None
+
+
 def cmd_home(args: argparse.Namespace) -> int:
     """`backroutine` alone, in a terminal: the home screen."""
     import time
 
+    problem = _terminal_problem()
+    if problem:
+        raise UserError(
+            f"the home screen needs a terminal: {problem}. Run backroutine in a terminal, or "
+            "use the commands (backroutine --help), e.g. backroutine play ID --plain",
+            EXIT_USAGE,
+        )
     from backroutine import audio
     from backroutine.ui.app import make_app, run_app
 
     data_dir = _data_dir(args)
-    store = _open_history(data_dir)
+    problems: list[str] = []
+    store = _open_history(data_dir, problems=problems)
     try:
         app = make_app(
             store=store,
             data_dir=data_dir,
             clock=time.monotonic,
             audio_mode=audio.audio_mode_from_env(),
+            history_problems=problems,
         )
         return run_app(app)
     finally:
@@ -658,11 +726,13 @@ def cmd_home(args: argparse.Namespace) -> int:
             store.close()
 
 
-def _pain_saver(store):
+def _pain_saver(store, writer=None):
     def save(pain: int) -> str:
         from backroutine.core.clock import local_now
         from backroutine.services.checkins import record_checkin
 
+        if writer is not None:
+            writer.drain(5.0)  # the session just played counts in what the check-in says
         now = local_now()
         try:
             outcome = record_checkin(store, pain=pain, at=now, now=now)
@@ -698,12 +768,16 @@ def _voice_wanted(args: argparse.Namespace) -> bool:
 
 
 def _play_plain(session, store, mode: str, speed: float, voice: bool = False) -> int:
+    from contextlib import suppress
+
     from backroutine import audio
     from backroutine.core.recording import SessionRecorder
+    from backroutine.core.writer import finish_writing, open_writer
     from backroutine.plain import KeyReader, NoKeys, PlainPlayer, terminal_bell
 
     def notice(message: str) -> None:
-        print(f"note: {message}", file=sys.stderr, flush=True)
+        with suppress(OSError):  # the terminal may be gone (SIGHUP): the history still counts
+            print(f"note: {message}", file=sys.stderr, flush=True)
 
     player = audio.make_player(mode, ring=terminal_bell(), on_notice=notice)
     speaker = None
@@ -711,10 +785,12 @@ def _play_plain(session, store, mode: str, speed: float, voice: bool = False) ->
         from backroutine.speech import make_speaker
 
         speaker = make_speaker(True, on_notice=notice)
-    recorder = SessionRecorder(store, session, on_notice=notice)
+    writer = open_writer(store, on_notice=notice)  # the timer never waits for the disk
+    recorder = SessionRecorder(writer, session)
     keys = KeyReader(sys.stdin) if sys.stdin is not None and sys.stdin.isatty() else NoKeys()
     if speed != 1.0:
         notice(f"previewing at {speed:g}x speed; this session is not recorded")
+    saved = True
     try:
         code = PlainPlayer(
             session,
@@ -723,7 +799,7 @@ def _play_plain(session, store, mode: str, speed: float, voice: bool = False) ->
             out=sys.stdout,
             keys=keys,
             speed=speed,
-            on_pain=_pain_saver(store) if store is not None else None,
+            on_pain=_pain_saver(store, writer) if store is not None else None,
             speaker=speaker,
             standing=_standing(store) if store is not None else None,
         ).run()
@@ -731,8 +807,8 @@ def _play_plain(session, store, mode: str, speed: float, voice: bool = False) ->
             import time
 
             time.sleep(1.5)  # let the end bell ring out: its player dies with this process
-        return code
     finally:
+        saved = finish_writing(writer, notice)
         player.close()
         if speaker is not None:
             from backroutine.speech import CommandSpeaker
@@ -741,6 +817,8 @@ def _play_plain(session, store, mode: str, speed: float, voice: bool = False) ->
                 speaker.close(finish=3.0)  # let "well done" be said
             else:
                 speaker.close()
+    # What could not be saved was said above, with why: not a success, but not a bug either.
+    return EXIT_INVALID if not saved and code == EXIT_OK else code
 
 
 # -- history -------------------------------------------------------------------------------

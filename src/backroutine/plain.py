@@ -21,7 +21,7 @@ from backroutine.audio import Player
 from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.announce import describe, loudest, utterance
 from backroutine.core.durations import format_clock
-from backroutine.core.engine import Session
+from backroutine.core.engine import Session, StallGuard
 from backroutine.core.recording import SessionRecorder
 from backroutine.core.text import escaped
 
@@ -167,12 +167,16 @@ class PlainPlayer:
 
     def run(self) -> int:
         """Play to the end. Returns the exit code."""
-        previous = signal.getsignal(signal.SIGTERM)
+        # SIGTERM, and SIGHUP (the terminal closed): the session is saved as stopped.
+        ending = (signal.SIGTERM, signal.SIGHUP)
+        previous = {signum: signal.getsignal(signum) for signum in ending}
 
         def on_term(signum: int, frame: FrameType | None) -> None:
             raise Stop
 
-        signal.signal(signal.SIGTERM, on_term)
+        for signum in ending:
+            signal.signal(signum, on_term)
+        guard = StallGuard(self.session)
         try:
             with self.keys:
                 self.intro()
@@ -180,7 +184,10 @@ class PlainPlayer:
                 self.recorder.started()  # the row exists from the first segment on
                 self.handle(events)
                 while self.session.state != "finished":
-                    key = self.keys.read(self._timeout())
+                    timeout = self._timeout()
+                    guard.expect(timeout, self.session.next_wake())
+                    key = self.keys.read(timeout)
+                    guard.check()  # stopped (Ctrl-Z, SIGSTOP) while waiting: a pause
                     if key is not None and self.on_key(key):
                         return 0
                     self.handle(self.session.update())
@@ -192,7 +199,8 @@ class PlainPlayer:
             self.stop("signal")
             return 0
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         self.say(
             f"Done: {self.session.steps_done} of {self.session.steps_total} steps, "
             f"{format_clock(self.session.active_seconds)} of movement."

@@ -19,6 +19,7 @@ from backroutine.core.engine import Session
 from backroutine.core.history import HistoryStore
 from backroutine.core.loading import load_text
 from backroutine.core.recording import SessionRecorder
+from backroutine.core.writer import HistoryWriter
 from backroutine.plain import PlainPlayer
 
 ROUTINE = """\
@@ -74,15 +75,17 @@ def play(tmp_path: Path, script: list[tuple[float, str]] = (), **player_options)
     store = HistoryStore.open(tmp_path / "data")
     out = io.StringIO()
     sounds = RecordingPlayer(clock=clock)
+    writer = HistoryWriter(store)
     player = PlainPlayer(
         session,
         player=sounds,
-        recorder=SessionRecorder(store, session),
+        recorder=SessionRecorder(writer, session),
         out=out,
         keys=ScriptedKeys(clock, list(script), bool(player_options)),
         **player_options,
     )
     code = player.run()
+    assert writer.close(5) == []  # everything written
     rows = store.sessions()
     store.close()
     return code, out.getvalue(), rows, sounds

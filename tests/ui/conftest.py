@@ -61,6 +61,8 @@ class Rig:
         return [(round(t - 100.0, 3), name) for t, name in self.sounds.played]
 
     def rows(self):
+        if self.app.writer is not None:
+            assert self.app.writer.drain(5)  # sessions are written off the event loop
         return self.store.sessions()
 
 

@@ -376,12 +376,56 @@ class Session:
         starts = [s.start for s in self.timeline.segments]
         return max(0, bisect.bisect_right(starts, position) - 1)
 
+    def excuse(self, seconds: float) -> None:
+        """Count the last `seconds` as a pause, not as exercise (the process was stopped)."""
+        if self.state == "running" and seconds > 0:
+            self._origin += seconds
+            self._run_since += seconds
+
     def _finish(self, now: float, *, completed: bool) -> None:
         if self.state == "running":
             self._active += now - self._run_since
             self._frozen = min(now - self._origin, float(self.total_seconds))
         self.state = "finished"
         self.completed = completed
+
+
+# Real seconds past a client's planned wake after which the time is not counted: clients look
+# at a running session at least once a second, so a longer gap means the process did not run
+# (Ctrl-Z, SIGSTOP, a suspended machine), not that the person exercised to the timer.
+STALL_AFTER = 2.0
+
+
+class StallGuard:
+    """Turns a stall of the process into a pause. A client says when it plans to look at the
+    session again (`expect`, before it sleeps), and `check`s when it wakes: if it woke more than
+    STALL_AFTER real seconds late, the lateness is excused. Real time and the session's clock
+    are separate so that previews (--speed) and fake clocks in tests behave."""
+
+    def __init__(
+        self, session: Session, *, real: Clock = time.monotonic, limit: float = STALL_AFTER
+    ) -> None:
+        self.session = session
+        self.real = real
+        self.limit = limit
+        self._due: tuple[float, float] | None = None  # (real, session clock) of the next look
+
+    def expect(self, real_delay: float | None, session_at: float | None) -> None:
+        """The client will look again in `real_delay` real seconds, at `session_at` on the
+        session's clock (None: it waits for a key, with the session not running)."""
+        if real_delay is None or session_at is None:
+            self._due = None
+        else:
+            self._due = (self.real() + real_delay, session_at)
+
+    def check(self) -> float:
+        """Call on waking, before updating the session; the seconds excused (0 if none)."""
+        due, self._due = self._due, None
+        if due is None or self.real() - due[0] <= self.limit:
+            return 0.0
+        late = self.session.clock() - due[1]
+        self.session.excuse(late)
+        return max(late, 0.0)
 
 
 def scaled_clock(factor: float, base: Clock = time.monotonic) -> Clock:

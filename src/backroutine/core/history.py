@@ -63,8 +63,8 @@ FINAL_STATUSES: tuple[FinalStatus, ...] = ("completed", "stopped")
 
 # SQLite waits this long for a lock by itself, then we retry until LOCK_WAIT_SECONDS have
 # passed in all: WAL can also answer "database is locked" at once, without waiting.
-BUSY_TIMEOUT_MS = 5000
-LOCK_WAIT_SECONDS = 10.0
+BUSY_TIMEOUT_MS = 1000
+LOCK_WAIT_SECONDS = 30.0  # another backroutine finishing a write: worth waiting out, and saying so
 _FIRST_BACKOFF = 0.01
 _MAX_BACKOFF = 0.25
 
@@ -217,7 +217,13 @@ class BreakRecord:
 
 class HistoryError(Exception):
     """The history cannot be used (read-only or full folder...); the message says what and
-    how to fix it. Callers keep playing without recording and tell the user once."""
+    how to fix it. Callers keep playing without recording and tell the user once.
+
+    `busy`: only locked by another program for now (the same write may succeed later)."""
+
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
 
 
 class _Damaged(Exception):
@@ -261,6 +267,12 @@ class HistoryStore:
     def __init__(self, path: Path, connection: sqlite3.Connection, notices: list[str]) -> None:
         self.path = path
         self.notices = notices  # things to tell the user once, e.g. a file moved aside
+        # How long a write or read waits for a lock held by another program, and what to call
+        # once when it starts waiting (to say so: a silent wait looks like a hang).
+        self.lock_wait: float | None = None  # None: LOCK_WAIT_SECONDS
+        self.on_wait: Callable[[], None] | None = None
+        # Opened read-only (core/readonly.py: the disk cannot be written): why, else None.
+        self.read_only: str | None = None
         self._connection = connection
         self._lock = threading.Lock()  # one connection, possibly used from several threads
 
@@ -582,6 +594,10 @@ class HistoryStore:
         """work(connection) in one write transaction, committed before returning, retried as
         a whole while the database is locked; rolled back if work raises."""
         connection = self._connection
+        if self.read_only is not None:
+            raise HistoryError(
+                f"nothing was saved: the history is open read-only ({self.read_only})"
+            )
 
         def attempt() -> T:
             # IMMEDIATE takes the write lock up front: a read lock upgraded later can fail at
@@ -597,9 +613,9 @@ class HistoryStore:
 
         with self._lock:
             try:
-                return _retrying(connection, attempt)
+                return _retrying(connection, attempt, wait=self.lock_wait, on_wait=self.on_wait)
             except sqlite3.Error as exc:
-                raise HistoryError(_sqlite_problem(exc, self.path)) from None
+                raise _history_error(exc, self.path) from None
 
     def _read(self, query: str, parameters: tuple[object, ...]) -> list[tuple[object, ...]]:
         with self._lock:
@@ -607,9 +623,16 @@ class HistoryStore:
                 return _retrying(
                     self._connection,
                     lambda: self._connection.execute(query, parameters).fetchall(),
+                    wait=self.lock_wait,
+                    on_wait=self.on_wait,
                 )
             except sqlite3.Error as exc:
-                raise HistoryError(_sqlite_problem(exc, self.path)) from None
+                raise _history_error(exc, self.path) from None
+
+    def reopen(self) -> HistoryStore:
+        """A second connection to the same history (for a writer on another thread, so that
+        its waits never hold up this one)."""
+        return HistoryStore.open(self.path.parent)
 
     def _moment(self, text: object) -> datetime:
         """A stored time read back, always aware; HistoryError if it was tampered with."""
@@ -679,8 +702,10 @@ def _make_private_folder(folder: Path) -> None:
 
 def _make_private_file(path: Path) -> None:
     """Create the database file as 0o600 before SQLite opens it (SQLite would use 0o644), and
-    make sure an existing one is a regular file this process can write."""
+    make sure an existing one is a regular file this process can write (not a link)."""
+    refuse_link(path)
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)  # never hang on a pipe
+    flags |= getattr(os, "O_NOFOLLOW", 0)  # a link made meanwhile is refused too (ELOOP)
     try:
         descriptor = os.open(path, flags, 0o600)
     except IsADirectoryError:
@@ -695,6 +720,17 @@ def _make_private_file(path: Path) -> None:
     finally:
         if descriptor is not None:
             os.close(descriptor)
+
+
+def refuse_link(path: Path) -> None:
+    """The history is a file of its own: a symbolic link in its place could point at another
+    program's database (which would get our tables and the person's notes) or anywhere else."""
+    if path.is_symlink():
+        raise HistoryError(
+            f"{path} is a symbolic link; backroutine never reads or writes your history "
+            "through a link (it could be another program's file). Replace the link with the "
+            f"file itself, or use --data-dir to keep the history elsewhere"
+        )
 
 
 def _narrow_side_files(path: Path) -> None:
@@ -812,7 +848,7 @@ def _open(target: str, path: Path, *, uri: bool) -> sqlite3.Connection:
             uri=uri,
         )
     except sqlite3.Error as exc:
-        raise HistoryError(_sqlite_problem(exc, path)) from None
+        raise _history_error(exc, path) from None
 
 
 def _guarded(
@@ -824,7 +860,7 @@ def _guarded(
     except sqlite3.Error as exc:
         if _is_damaged(exc):
             raise _Damaged(str(exc)) from None
-        raise HistoryError(_sqlite_problem(exc, path)) from None
+        raise _history_error(exc, path) from None
 
 
 def _check_intact(connection: sqlite3.Connection) -> None:
@@ -843,10 +879,17 @@ def _prepare(connection: sqlite3.Connection) -> None:
     migrate(connection)
 
 
-def _retrying(connection: sqlite3.Connection, action: Callable[[], T]) -> T:
-    """action(), again after a short backoff while the database is locked, for at most
-    LOCK_WAIT_SECONDS in all; other errors and the last lock error go to the caller."""
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+def _retrying(
+    connection: sqlite3.Connection,
+    action: Callable[[], T],
+    *,
+    wait: float | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> T:
+    """action(), again after a short backoff while the database is locked, for at most `wait`
+    seconds in all (LOCK_WAIT_SECONDS by default); on_wait() once when the waiting starts;
+    other errors and the last lock error go to the caller."""
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
     delay = _FIRST_BACKOFF
     waiting = False
     try:
@@ -857,6 +900,9 @@ def _retrying(connection: sqlite3.Connection, action: Callable[[], T]) -> T:
                 left = deadline - time.monotonic()
                 if not _is_busy(exc) or left <= delay:
                     raise
+            if not waiting and on_wait is not None:
+                with contextlib.suppress(Exception):  # a message must not stop the write
+                    on_wait()
             time.sleep(delay)
             delay = min(delay * 2, _MAX_BACKOFF)
             # SQLite's own wait must not carry us past the deadline.
@@ -867,6 +913,10 @@ def _retrying(connection: sqlite3.Connection, action: Callable[[], T]) -> T:
         if waiting:
             with contextlib.suppress(sqlite3.Error):
                 connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _history_error(exc: sqlite3.Error, path: Path) -> HistoryError:
+    return HistoryError(_sqlite_problem(exc, path), busy=_is_busy(exc))
 
 
 def _rollback(connection: sqlite3.Connection) -> None:
@@ -896,8 +946,8 @@ def _sqlite_problem(exc: sqlite3.Error, path: Path) -> str:
     code = _primary_code(exc)
     if _is_busy(exc):
         return (
-            f"the history {path} stayed locked by another program for more than "
-            f"{LOCK_WAIT_SECONDS:g} s; try again once the other backroutine has finished"
+            f"the history {path} stayed locked by another program for too long; try again "
+            "once the other backroutine has finished"
         )
     if _is_damaged(exc):
         return (

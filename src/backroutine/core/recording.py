@@ -1,9 +1,9 @@
 """Keeping the history of a session as it is played.
 
 The row is written when the routine starts (as "interrupted", so a crash or a power cut leaves
-it so), updated at every step boundary, and closed as completed or stopped. If the history
-cannot be written (a full or read-only folder), the routine still plays: the recorder says so
-once and stops trying.
+it so), updated at every step boundary and every few seconds of exercise, and closed as
+completed or stopped. Every write goes through a HistoryWriter on its own thread, so the timer
+never waits for the disk, and a write the history refuses for now is kept and tried again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Protocol
 
 from backroutine.core.clock import local_now
 from backroutine.core.engine import Event, Finished, Session, StepDone
+from backroutine.core.writer import HistoryWriter
 
 
 class Store(Protocol):
@@ -44,81 +45,103 @@ class Store(Protocol):
     ) -> None: ...
 
 
+# How often progress is saved during a bout, in seconds of exercise: killed without warning
+# (kill -9, a power cut), at most this much, plus one write, is lost.
+SAVE_EVERY = 3.0
+
+
 class SessionRecorder:
+    """Writes a session's row through a HistoryWriter (never on the caller's thread): started,
+    its progress at every step boundary and every few seconds, and its end. With no writer
+    (a preview, or no history), nothing is written."""
+
     def __init__(
         self,
-        store: Store | None,
+        writer: HistoryWriter[Store] | None,
         session: Session,
         *,
         now: Callable[[], datetime] = local_now,
-        on_notice: Callable[[str], None] = lambda message: None,
     ) -> None:
-        self.store = store
+        self.writer = writer
         self.session = session
         self.now = now
-        self.on_notice = on_notice
-        self.session_id: int | None = None
+        self.session_id: int | None = None  # set by the writer once the row exists
         self.closed = False
+        self._started = False
+        self._saved_at = 0.0  # active seconds at the last progress write
+
+    @property
+    def recording(self) -> bool:
+        return self.writer is not None
 
     def started(self) -> None:
         routine = self.session.routine
-        self._write(
-            lambda store: setattr(
-                self,
-                "session_id",
-                store.start_session(
+        started_at = self.now()
+        steps_total = self.session.steps_total
+
+        def start(store: Store) -> None:
+            if self.session_id is None:  # tried again after a failure: one row only
+                self.session_id = store.start_session(
                     routine_id=routine.id,
                     routine_name=routine.name,
                     category=routine.category,
-                    steps_total=self.session.steps_total,
-                    started_at=self.now(),
+                    steps_total=steps_total,
+                    started_at=started_at,
                     level=routine.level,
-                ),
-            )
-        )
+                )
+
+        self._started = True
+        self._submit(start, f'the start of "{routine.name}"')
 
     def saw(self, events: list[Event]) -> None:
+        """After every look at the session (with or without events): write at a step's end,
+        at the end, and every SAVE_EVERY seconds of exercise in between."""
         for event in events:
             if isinstance(event, Finished):
                 self.finish("completed" if event.completed else "stopped", reason="skipped")
-            elif isinstance(event, StepDone):
+                return
+            if isinstance(event, StepDone):
                 self.update()
+        if self.session.active_seconds - self._saved_at >= SAVE_EVERY:
+            self.update()
 
     def update(self) -> None:
-        if self.session_id is None or self.closed:
+        if not self._started or self.closed:
             return
-        session_id = self.session_id
-        self._write(
-            lambda store: store.update_session(
-                session_id,
-                steps_done=self.session.steps_done,
-                active_seconds=self.session.active_seconds,
-                at=self.now(),
+        steps_done, active = self.session.steps_done, self.session.active_seconds
+        at = self.now()
+        self._saved_at = active
+
+        def update(store: Store) -> None:
+            assert self.session_id is not None  # the start was written first
+            store.update_session(
+                self.session_id, steps_done=steps_done, active_seconds=active, at=at
             )
-        )
+
+        self._submit(update, "this session's progress", replaces="progress")
 
     def finish(self, status: str, *, reason: str | None = None) -> None:
         """Close the row: completed, or stopped with why (quit, pain, signal, skipped)."""
-        if self.session_id is None or self.closed:
+        if not self._started or self.closed:
             return
         self.closed = True
-        session_id = self.session_id
-        self._write(
-            lambda store: store.finish_session(
-                session_id,
-                status=status,
-                steps_done=self.session.steps_done,
-                active_seconds=self.session.active_seconds,
-                at=self.now(),
-                reason=None if status == "completed" else reason,
-            )
-        )
+        steps_done, active = self.session.steps_done, self.session.active_seconds
+        at = self.now()
+        why = None if status == "completed" else reason
 
-    def _write(self, action: Callable[[Store], object]) -> None:
-        if self.store is None:
-            return
-        try:
-            action(self.store)
-        except Exception as exc:
-            self.store = None
-            self.on_notice(f"This session can no longer be recorded: {exc}")
+        def finish(store: Store) -> None:
+            assert self.session_id is not None
+            store.finish_session(
+                self.session_id,
+                status=status,
+                steps_done=steps_done,
+                active_seconds=active,
+                at=at,
+                reason=why,
+            )
+
+        self._submit(finish, f"how this session ended ({status})")
+
+    def _submit(self, run: Callable[[Store], object], what: str, **options: str) -> None:
+        if self.writer is not None:
+            self.writer.submit(run, what=what, **options)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -32,12 +34,14 @@ from backroutine.core.engine import (
     SegmentStarted,
     Session,
     SideChanged,
+    StallGuard,
 )
 from backroutine.core.health import most_urgent
 from backroutine.core.model import Routine
 from backroutine.core.progression import Progress, assess_history, routine_lock
 from backroutine.core.recording import SessionRecorder
 from backroutine.core.text import escaped
+from backroutine.core.writer import HistoryWriter, finish_writing, open_writer
 from backroutine.services.checkins import record_checkin
 from backroutine.ui.commands import BackroutineCommands
 from backroutine.ui.screens.intro import IntroScreen
@@ -73,8 +77,11 @@ class BackroutineApp(App[int]):
         voice: bool = False,
         breaks: BreakTimer | None = None,
         break_routine: Routine | None = None,
+        history_problems: list[str] | None = None,
     ) -> None:
         super().__init__()
+        # What is wrong with the history (read-only, unreadable): shown on the home screen.
+        self.history_problems = list(history_problems or [])
         self.breaks = breaks  # break mode: a desk-break timer, and the routine a break plays
         self.break_routine = break_routine
         self._break_pending = False
@@ -91,6 +98,8 @@ class BackroutineApp(App[int]):
         self.muted = False
         self.session: Session | None = None
         self.recorder: SessionRecorder | None = None
+        self.writer: HistoryWriter[Any] | None = None  # one for the app's life, opened on need
+        self._guard: StallGuard | None = None
         self._timer: Timer | None = None
         self._player_screen: PlayerScreen | None = None
         self._notices: set[str] = set()
@@ -166,7 +175,8 @@ class BackroutineApp(App[int]):
         routine = session.routine
         if routine_lock(self.progress(), routine.category, routine.level):
             return  # the intro says why; nothing starts past a lock
-        self.recorder = SessionRecorder(self.store, session, now=self.now, on_notice=self.notice)  # type: ignore[arg-type]
+        self.recorder = SessionRecorder(self._history_writer(), session, now=self.now)
+        self._guard = StallGuard(session)
         events = session.start()
         self.recorder.started()  # the row exists from the first segment on
         from backroutine.ui.screens.player import PlayerScreen
@@ -187,6 +197,8 @@ class BackroutineApp(App[int]):
         self._timer = None
         if self.session is None:
             return
+        if self._guard is not None:
+            self._guard.check()  # a stopped process (Ctrl-Z, SIGSTOP) is a pause, not exercise
         self.handle(self.session.update())
         self.show()
         self.schedule()
@@ -198,9 +210,24 @@ class BackroutineApp(App[int]):
             self._timer = None
         wake = self.session.next_wake() if self.session is not None else None
         if wake is None:
+            if self._guard is not None:
+                self._guard.expect(None, None)
             return
         delay = max(0.0, (wake - self.clock()) / self.speed)
+        if self._guard is not None:
+            self._guard.expect(delay, wake)
         self._timer = self.set_timer(delay + 0.002, self.wake)
+
+    def _history_writer(self) -> HistoryWriter[Any] | None:
+        """The writer of sessions (its own thread and connection), opened with the first
+        routine played; None when this session cannot be recorded."""
+        if self.writer is None and self.store is not None and not self.read_only:
+            self.writer = open_writer(self.store, on_notice=self._notice_from_writer)
+        return self.writer
+
+    def _notice_from_writer(self, message: str) -> None:
+        with suppress(RuntimeError):  # the app has ended: finish_writing says it on stderr
+            self.call_from_thread(self.notice, message)
 
     def show(self) -> None:
         session = self.session
@@ -208,9 +235,11 @@ class BackroutineApp(App[int]):
             self._player_screen.show(session, muted=self.muted)
 
     def handle(self, events: list[Event]) -> None:
-        if not events or self.recorder is None:
+        if self.recorder is None:
             return
-        self.recorder.saw(events)
+        self.recorder.saw(events)  # also with no events: progress is saved every few seconds
+        if not events:
+            return
         screen = self._player_screen
         for event in events:
             if screen is None:
@@ -243,38 +272,60 @@ class BackroutineApp(App[int]):
                 active_seconds=session.active_seconds,
                 steps_done=session.steps_done,
                 steps_total=session.steps_total,
-                recorded=self.recorder.store is not None,
-                can_check_in=self.store is not None and self.recorder.store is not None,
+                recorded=self.recorder.recording,
+                can_check_in=self.store is not None and self.recorder.recording,
             )
         )
 
     # -- after the routine ----------------------------------------------------------------
 
+    @property
+    def read_only(self) -> bool:
+        """The history can be read but not written (a full or read-only disk...)."""
+        return bool(getattr(self.store, "read_only", False))
+
     def save_checkin(
-        self, pain: int, spasms: str | None = None, note: str | None = None
-    ) -> tuple[str, SeverityLevel]:
-        """Store a check-in; what to tell the person, and how loudly (new advice to see a
+        self,
+        pain: int,
+        spasms: str | None = None,
+        note: str | None = None,
+        *,
+        then: Callable[[str, SeverityLevel], None],
+    ) -> None:
+        """Store a check-in off the event loop (a busy history must not freeze the screen),
+        then call `then` with what to tell the person and how loudly (new advice to see a
         professional is a warning, or an error when it is urgent)."""
-        if self.store is None:
-            return "Not saved: the history cannot be written.", "error"
-        now = self.now()
-        try:
-            outcome = record_checkin(
-                self.store,  # type: ignore[arg-type]
-                pain=pain,
-                at=now,
-                now=now,
-                spasms=spasms,
-                note=note,
+
+        def save() -> tuple[str, SeverityLevel]:
+            if self.store is None or self.read_only:
+                return "Not saved: the history cannot be written.", "error"
+            if self.writer is not None:
+                self.writer.drain(5.0)  # the session just played counts in what is said
+            now = self.now()
+            try:
+                outcome = record_checkin(
+                    self.store,  # type: ignore[arg-type]
+                    pain=pain,
+                    at=now,
+                    now=now,
+                    spasms=spasms,
+                    note=note,
+                )
+            except Exception as exc:
+                return f"Not saved: {exc}", "error"
+            text = "\n".join([f"Saved: pain {pain}.", *outcome.lines()])
+            urgency = most_urgent(r.urgency for r in outcome.change.new_reasons)
+            severity: SeverityLevel = (
+                "information" if urgency is None else "warning" if urgency == "soon" else "error"
             )
-        except Exception as exc:
-            return f"Not saved: {exc}", "error"
-        text = "\n".join([f"Saved: pain {pain}.", *outcome.lines()])
-        urgency = most_urgent(r.urgency for r in outcome.change.new_reasons)
-        severity: SeverityLevel = (
-            "information" if urgency is None else "warning" if urgency == "soon" else "error"
-        )
-        return text, severity
+            return text, severity
+
+        def run() -> None:
+            said = save()
+            with suppress(RuntimeError):  # the app ended meanwhile
+                self.call_from_thread(then, *said)
+
+        self.run_worker(run, thread=True, group="history", exit_on_error=False)
 
     def answer_break(self, answer: str | None) -> None:
         """The answer to "time for a break": take it, snooze it, or skip it."""
@@ -324,6 +375,8 @@ class BackroutineApp(App[int]):
             self.exit(0)
             return
         self.pop_screen()
+        if self.writer is not None:
+            self.writer.drain(0.5)  # the session just played, in the recent sessions if it can be
         self.refresh_home()
 
     def refresh_home(self) -> None:
@@ -395,7 +448,7 @@ class BackroutineApp(App[int]):
 
         self._end_early("pain")
         self._player_screen = None
-        recorded = self.recorder is not None and self.recorder.store is not None
+        recorded = self.recorder is not None and self.recorder.recording
         self.switch_screen(HurtScreen(can_check_in=self.store is not None and recorded))
 
     def action_close_hurt(self) -> None:
@@ -460,6 +513,10 @@ def yoga_note(routine: Routine, pain: int | None) -> str | None:
 make_app = BackroutineApp
 
 
+def _say_on_stderr(line: str) -> None:
+    print(f"backroutine: {line}", file=sys.stderr)
+
+
 def run_app(app: BackroutineApp) -> int:
     try:
         code = app.run()
@@ -470,4 +527,7 @@ def run_app(app: BackroutineApp) -> int:
             session.stop()
         if recorder is not None and not recorder.closed:
             recorder.finish("stopped", reason="quit")
-    return code or 0
+        saved = finish_writing(app.writer, _say_on_stderr)
+    if app.return_code not in (None, 0):
+        return app.return_code  # the app ended on an error: never a silent success
+    return code or (0 if saved else 1)

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
@@ -52,7 +53,11 @@ class CheckinScreen(ModalScreen[bool]):
         if pressed is not None and pressed.id and pressed.id != "spasms-none":
             spasms = pressed.id.removeprefix("spasms-")
         note = self.query_one("#note", Input).value.strip() or None
-        message, severity = self.app.save_checkin(int(text), spasms, note)  # type: ignore[attr-defined]
+        self.query_one("#save", Button).disabled = True
+        error.update("Saving…")
+        self.app.save_checkin(int(text), spasms, note, then=self.saved)  # type: ignore[attr-defined]
+
+    def saved(self, message: str, severity: SeverityLevel) -> None:
         # New advice to see a professional stays up longer, and is coloured by its urgency.
         timeout = 8 if severity == "information" else 30
         self.app.notify(message, severity=severity, timeout=timeout, markup=False)

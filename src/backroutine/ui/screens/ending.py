@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -56,10 +57,14 @@ class PainQuestion(Vertical):
         if not text.isdigit() or not 0 <= int(text) <= 10:
             result.update("Please type a whole number from 0 to 10 (or clear it to skip).")
             return
-        message, severity = self.app.save_checkin(int(text))  # type: ignore[attr-defined]
+        event.input.disabled = True
+        result.update("Saving…")
+        self.app.save_checkin(int(text), then=self.saved)  # type: ignore[attr-defined]
+
+    def saved(self, message: str, severity: SeverityLevel) -> None:
+        result = self.query_one("#after-result", Static)
         result.update(Text(message))
         result.set_class(severity != "information", "advice")
-        event.input.disabled = True
         self.answered = True
         self.screen.focus_next()
 

@@ -161,10 +161,12 @@ class HomeScreen(Screen[None]):
         progress = self.progress
         assert progress is not None
         notice = self.query_one("#notice", Static)
-        lines = []
+        lines = list(self.app.history_problems)  # type: ignore[attr-defined]
+        if self.app.store is None and not lines:  # type: ignore[attr-defined]
+            lines.append("Your history cannot be opened: nothing is recorded this time.")
         if flags is not None and progress.safety_due:
             lines.append(advice.ask_safety_text(progress.safety_asked))
-        notice.update(Text("\n".join(f"! {line}" for line in lines)))
+        notice.update(data("\n".join(f"! {line}" for line in lines)))
         notice.display = bool(lines)
 
     def _show_routines(self) -> None:

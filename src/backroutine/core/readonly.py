@@ -1,0 +1,72 @@
+"""Reading a history that cannot be written: a read-only or full disk, or a file written by a
+newer backroutine. Looking at your own history (status, history, export, the home screen) must
+work whatever happens to the disk, and must never change the file.
+
+The file is opened read-only and copied into memory, where an older schema is brought up to
+date (the file itself stays exactly as it was). The store that comes back refuses every write
+with a clear message.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from backroutine.core.history import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    HistoryError,
+    HistoryStore,
+    migrate,
+    refuse_link,
+)
+
+
+def open_read_only(data_dir: Path, why: str) -> HistoryStore:
+    """The history of `data_dir`, read-only (`why`: what stops it being written, said to the
+    person); HistoryError if it cannot be read either."""
+    path = Path(data_dir) / DB_NAME
+    refuse_link(path)
+    if not path.is_file():
+        raise HistoryError(f"there is no history to read in {data_dir} ({why})")
+    source = _connect_read_only(path)
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        source.backup(memory)
+        (version,) = memory.execute("PRAGMA user_version").fetchone()
+        notices = []
+        if version < SCHEMA_VERSION:
+            migrate(memory)  # the copy in memory; the file is left as it is
+        elif version > SCHEMA_VERSION:
+            notices.append(
+                f"the history was written by a newer backroutine (schema {version}); it is shown "
+                "as far as this version understands it. Update backroutine to see all of it."
+            )
+    except sqlite3.Error as exc:
+        memory.close()
+        raise HistoryError(f"the history {path} cannot be read ({exc}); {why}") from None
+    finally:
+        source.close()
+    store = HistoryStore(path, memory, notices)
+    store.read_only = why
+    return store
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A history in WAL mode needs its -shm file to be read; where that
+    cannot be made (a read-only folder), it is read as it is on disk (immutable)."""
+    problem: Exception | None = None
+    for options in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            connection = sqlite3.connect(f"{path.absolute().as_uri()}?{options}", uri=True)
+        except sqlite3.Error as exc:
+            problem = exc
+            continue
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        except sqlite3.Error as exc:
+            connection.close()
+            problem = exc
+            continue
+        return connection
+    raise HistoryError(f"the history {path} cannot be read ({problem})")
