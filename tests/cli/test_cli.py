@@ -200,8 +200,8 @@ def test_validate_missing_and_unreadable_paths(cli, tmp_path: Path) -> None:
     empty.mkdir()
     result = cli("validate", "/nonexistent/routine.yaml", str(empty))
     assert result.code == 1
-    assert "/nonexistent/routine.yaml: no such file; check the path" in result.out
-    assert f"{empty}: is a folder with no .yaml or .yml files in it" in result.out
+    assert "/nonexistent/routine.yaml:1:1: no such file; check the path" in result.out
+    assert f"{empty}:1:1: is a folder with no .yaml or .yml files in it" in result.out
     assert "Traceback" not in result.out + result.err
 
 

@@ -114,7 +114,7 @@ def test_cue_times() -> None:
     assert parse_cue_at("-5s") == ("from_end", 5.0)
     assert parse_cue_at(-5) == ("from_end", 5.0)
     assert parse_cue_at(0) == ("from_start", 0.0)
-    for bad in ("101%", "x", "-0s", True, None):
+    for bad in ("101%", "x", "-0s", True, None, "- 1", "1m 30s"):
         with pytest.raises(ValueProblem):
             parse_cue_at(bad)
 
@@ -123,3 +123,29 @@ def test_clock() -> None:
     assert format_clock(0) == "0:00"
     assert format_clock(125) == "2:05"
     assert format_clock(3725) == "1:02:05"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("9" * 5000, "is longer than 2 hours"),  # past Python's 4300-digit int limit
+        ("9" * 5000 + "h", "is not a duration"),
+        ("1h" + " " * 100_000 + "x", "is not a duration"),  # refused before the pattern runs
+        ("1m" + " " * 40 + "3s", "is not a duration"),  # no duration is that long
+    ],
+)
+def test_long_durations_are_refused_quickly_and_quoted_short(value: str, message: str) -> None:
+    with pytest.raises(ValueProblem, match=message) as info:
+        parse_duration(value)
+    assert len(str(info.value)) < 120
+
+
+def test_a_tempo_of_huge_phases() -> None:
+    with pytest.raises(ValueProblem, match="each tempo phase may be 0 to 60 seconds"):
+        parse_tempo("1-" + "2" * 5000)
+
+
+def test_values_are_quoted_escaped() -> None:
+    with pytest.raises(ValueProblem) as info:
+        parse_duration("3\x1b[2J")
+    assert str(info.value) == '"3\\x1b[2J" is not a duration (use 45s, 2m, 1m30s or seconds)'

@@ -8,11 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backroutine.core import paths
-from backroutine.core.errors import RoutineError
+from backroutine.core.bounds import MAX_ROUTINE_SECONDS
+from backroutine.core.errors import MAX_PROBLEMS, RoutineError
 from backroutine.core.library import routine_files
 from backroutine.core.loading import load_routine, load_text
 from backroutine.core.model import Routine
-from backroutine.core.timeline import expand
+from backroutine.core.text import first_unsafe
+from backroutine.core.timeline import expand, total_seconds
 
 SEEDS = [
     p.read_text(encoding="utf-8")
@@ -73,6 +75,12 @@ YAML_BITS = st.sampled_from(
         "é",
         "\u2028",
         "\ufeff",
+        '"\\e]0;x\\a"',
+        '"\\x9b"',
+        "\u202e",
+        "1000",
+        "60-60-60-60",
+        "2h",
     ]
 )
 
@@ -105,14 +113,22 @@ def _check(text: str) -> None:
     try:
         routine = load_text(text, path=Path("/nonexistent/fuzz.yaml"))
     except RoutineError as exc:
-        assert exc.problems
-        lines = text.count("\n") + 2
+        assert exc.problems and len(exc.problems) <= MAX_PROBLEMS + 1
+        # libyaml counts \r, NEL, LS and PS as line breaks too (YAML 1.1)
+        lines = sum(text.count(brk) for brk in ("\n", "\r", "\x85", "\u2028", "\u2029")) + 2
         for problem in exc.problems:
             assert problem.message
             assert 1 <= problem.line <= lines and problem.column >= 1
+            assert first_unsafe(str(problem)) is None  # no control character reaches a terminal
         return
     assert isinstance(routine, Routine)
-    assert expand(routine).total_seconds > 0
+    assert 0 < expand(routine).total_seconds == total_seconds(routine) <= MAX_ROUTINE_SECONDS
+    texts = [routine.id, routine.name, routine.summary or "", routine.description or ""]
+    texts += [*routine.equipment, *routine.cautions, *routine.references]
+    for step in routine.steps:
+        texts += [step.name, step.instructions or "", step.illustration or ""]
+        texts += [cue.say or "" for cue in step.cues]
+    assert all(first_unsafe(t) is None for t in texts)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

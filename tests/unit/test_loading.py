@@ -248,11 +248,12 @@ def test_file_problems(tmp_path: Path) -> None:
         (problem,) = info.value.problems
         return str(problem)
 
-    assert one(tmp_path / "missing.yaml") == "x.yaml: no such file; check the path"
-    assert one(tmp_path) == "x.yaml: is a folder, not a routine file"
+    # No place in the file applies: 1:1, so that every line has the FILE:LINE:COL shape.
+    assert one(tmp_path / "missing.yaml") == "x.yaml:1:1: no such file; check the path"
+    assert one(tmp_path) == "x.yaml:1:1: is a folder, not a routine file"
     big = tmp_path / "big.yaml"
     big.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
-    assert "larger than 1 MiB" in one(big)
+    assert one(big) == "x.yaml:1:1: is larger than 1 MiB, the most a routine file may be"
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"name: R\ncategory: gentle\nsummary: caf\xe9\n")
     assert one(latin) == "x.yaml:3:13: the file is not UTF-8 text (byte 0xe9); save it as UTF-8"

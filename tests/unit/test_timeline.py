@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from backroutine.core.loading import load_text
 from backroutine.core.model import Routine, Step
-from backroutine.core.timeline import expand
+from backroutine.core.timeline import expand, step_seconds, total_seconds
 
 
 def routine_of(*steps: Step) -> Routine:
@@ -111,7 +111,10 @@ def test_total_is_the_sum_of_the_rules(steps: list[Step]) -> None:
         else:
             bouts = s.sets * (2 if s.sides == "both" else 1)
             expected += s.get_ready + bouts * s.seconds + (bouts - 1) * s.rest
-    assert timeline.total_seconds == expected
+    assert timeline.total_seconds == expected == total_seconds(routine_of(*steps))
+    assert [step_seconds(s) for s in steps] == [
+        sum(seg.seconds for seg in timeline.segments if seg.step == i) for i in range(len(steps))
+    ]
     # segments are back to back and never empty
     clock = 0
     for segment in timeline.segments:

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from backroutine.core.yamldoc import INVALID, MAX_DEPTH, Map, Seq, read
+from backroutine.core.errors import MAX_PROBLEMS
+from backroutine.core.yamldoc import INVALID, MAX_DEPTH, MAX_NODES, Map, Seq, field_path, read
 
 
 def test_values_and_marks() -> None:
@@ -79,7 +80,8 @@ def test_billion_laughs_is_cheap() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [*a{i - 1}] " for i in range(1, 30)]
     doc = read("\n".join(lines) + "\n")
-    assert len(doc.problems) >= 30  # each anchor and alias reported; nothing expanded
+    # each anchor and alias found, nothing expanded; the first 20 described, the rest counted
+    assert len(doc.problems) == MAX_PROBLEMS and doc.more == 30 + 29 - MAX_PROBLEMS
 
 
 @pytest.mark.parametrize("tag", ["!!python/object:os.system", "!!str", "!custom", "!!int"])
@@ -131,3 +133,71 @@ def test_an_alias_as_the_whole_document() -> None:
     doc = read("*a\n")
     assert doc.root is INVALID
     assert "aliases" in doc.problems[0].message and doc.problems[0].mark == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "path", "message"),
+    [
+        (
+            'a: "x\\e]0;t\\a"\n',
+            (1, 6),
+            "a",
+            "contains a control character U+001B (ESC) at character 2",
+        ),
+        (
+            "a: [ok, 'b\u202e']\n",
+            (1, 11),
+            "a[1]",
+            "contains a control character U+202E at character 2",
+        ),
+        ('a:\n  "k\\x9b": 1\n', (2, 5), "a", "a key contains a control character U+009B (CSI)"),
+        ('a: "one\\\n  two\\e"\n', (2, 6), "a", "U+001B (ESC) at character 7"),
+        ('a: "\\\\e \\u2066"\n', (1, 9), "a", "U+2066 at character 4"),  # \\e is a backslash and e
+    ],
+)
+def test_control_characters_are_refused_where_they_are_written(
+    text: str, mark: tuple[int, int], path: str, message: str
+) -> None:
+    doc = read(text)
+    (problem,) = doc.problems
+    assert (problem.mark, problem.path) == (mark, path)
+    assert message in problem.message and problem.message.endswith("; remove it")
+    assert not doc.fatal
+
+
+def test_a_refused_value_is_invalid_not_kept() -> None:
+    doc = read('a: "\\e[2J"\nb: fine\n')
+    assert doc.root["a"] is INVALID and doc.root["b"] == "fine"
+
+
+def test_tab_and_newline_are_text() -> None:
+    doc = read('a: "x\\ty\\nz"\n')
+    assert not doc.problems and doc.root["a"] == "x\ty\nz"
+
+
+def test_keys_in_field_paths_and_messages_are_short_and_escaped() -> None:
+    assert field_path("steps[0]", "k" * 100) == "steps[0]." + "k" * 40 + "…"
+    assert field_path("", "a\x1bb") == "a\\x1bb"
+    doc = read(f"{'d' * 100}: 1\n{'d' * 100}: 2\n")
+    (problem,) = doc.problems
+    assert problem.message.startswith('duplicate key "' + "d" * 40 + '…" (first given on line 1)')
+
+
+def test_a_long_tag_is_quoted_short() -> None:
+    doc = read(f"a: !{'t' * 500} 5\n")
+    (problem,) = doc.problems
+    assert "t" * 61 not in problem.message and "…" in problem.message
+
+
+def test_huge_numbers_stay_text() -> None:
+    doc = read("a: " + "9" * 5000 + "\nb: 0x" + "f" * 5000 + "\nc: 12\n")
+    assert doc.root["a"] == "9" * 5000 and doc.root["b"] == "0x" + "f" * 5000
+    assert doc.root["c"] == 12
+
+
+def test_too_many_values_stop_the_reading() -> None:
+    doc = read("[" + "1, " * MAX_NODES + "1]\n")
+    assert doc.fatal
+    (problem,) = doc.problems
+    assert problem.mark == (1, 1) and f"more than {MAX_NODES}" in problem.message
+    assert not read("[" + "1, " * (MAX_NODES - 2) + "1]\n").problems  # the list is a value too

@@ -5,12 +5,22 @@ from __future__ import annotations
 import math
 import re
 
+from backroutine.core.errors import excerpt
+
 MAX_SECONDS = 2 * 60 * 60  # "longer than 2 hours is an error"
 
 # Kept in step with DURATION_PATTERN in schema.py (a test checks they agree).
 _DURATION = re.compile(r"\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*\Z")
 DURATION_HELP = "use 45s, 2m, 1m30s or seconds"
+_LONGEST_DURATION = 40  # characters; "1h 30m 15s" is 10
 _WHOLE = re.compile(r"-?\d+\Z")
+_HUGE = 10**13  # stands in for any number of more than 12 digits: beyond every limit here
+
+
+def _digits(text: str) -> int:
+    """int(text) for a run of digits, without converting thousands of them (Python refuses
+    more than 4300, and the conversion is quadratic): a longer number is simply huge."""
+    return int(text) if len(text) <= 12 else _HUGE
 
 
 class ValueProblem(ValueError):
@@ -33,13 +43,16 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> int:
         if _WHOLE.match(text):
             if text.startswith("-"):
                 raise ValueProblem(f"{_show(value)} is negative; a duration must be positive")
-            seconds = int(text)
+            seconds = _digits(text)
         else:
             negative = text.startswith("-")
-            match = _DURATION.match(text[1:] if negative else text)
+            # The pattern's runs of spaces backtrack cubically on a long string: no duration
+            # is longer than a few characters, so a long one is refused before it is matched.
+            short = len(text) <= _LONGEST_DURATION
+            match = _DURATION.match(text[1:] if negative else text) if short else None
             if not text or match is None or not any(match.groups()):
                 raise ValueProblem(f"{_show(value)} is not a duration ({DURATION_HELP})")
-            h, m, s = (int(g) if g else 0 for g in match.groups())
+            h, m, s = (_digits(g) if g else 0 for g in match.groups())
             seconds = h * 3600 + m * 60 + s
             if negative:
                 seconds = -seconds
@@ -64,7 +77,7 @@ def parse_tempo(value: object) -> tuple[int, ...]:
     text = str(value).strip().replace(" ", "")
     if not _TEMPO.match(text):
         raise ValueProblem(f"{_show(value)} is not a tempo ({TEMPO_HELP})")
-    phases = tuple(int(p) for p in text.split("-"))
+    phases = tuple(_digits(p) for p in text.split("-"))
     if any(p > 60 for p in phases):
         raise ValueProblem(f"{_show(value)}: each tempo phase may be 0 to 60 seconds")
     if sum(phases) == 0:
@@ -94,6 +107,8 @@ def parse_cue_at(value: object) -> tuple[str, float]:
         text = value.strip()
         negative = text.startswith("-")
         magnitude = text[1:] if negative else text
+        if any(char.isspace() for char in magnitude):  # "- 5s", "1m 30s": as the schema says
+            raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})")
     else:
         raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})")
     try:
@@ -122,8 +137,7 @@ def format_clock(seconds: float) -> str:
 
 def _show(value: object) -> str:
     if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return f'"{text}"'
+        return f'"{excerpt(value)}"'  # a short, escaped excerpt of the file's text
     if value is None:
         return "an empty value"
     if isinstance(value, bool):
@@ -132,7 +146,7 @@ def _show(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return str(value)
+    return excerpt(str(value))  # numbers are short: the reader keeps long ones as text
 
 
 show_value = _show

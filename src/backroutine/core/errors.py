@@ -1,8 +1,25 @@
-"""The one error type that loading raises: a list of problems, each with its place in the file."""
+"""The one error type that loading raises: a list of problems, each with its place in the file.
+
+Messages quote the file's text only in short, escaped excerpts (`excerpt`): a routine path may
+be a symlink to a secret, and a value may hold terminal control codes. A file reports at most
+MAX_PROBLEMS problems, then one line saying how many more there are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from backroutine.core.text import escaped
+
+MAX_PROBLEMS = 20  # per file; the rest are counted, not listed
+EXCERPT = 40  # the most characters of the file's text a message quotes
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """At most `limit` characters of `text` (cut with "…"), control characters escaped, on
+    one line: what a message may quote of a routine file."""
+    cut = text if len(text) <= limit else text[:limit] + "…"
+    return escaped(cut, one_line=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,32 +27,48 @@ class Problem:
     """One thing wrong with a routine file, where it is, and how to fix it."""
 
     file: str
-    line: int  # 1-based; 0 when the problem is the file itself (missing, too big...)
+    line: int  # 1-based; 1 (with column 1) when the problem is the file as a whole
     column: int  # 1-based
     field: str  # a field path such as "steps[2].hold"; "" for the file as a whole
     message: str
 
     def __str__(self) -> str:
-        if self.line == 0:
-            return f"{self.file}: {self.message}"
-        where = f"{self.file}:{self.line}:{self.column}"
-        return (
+        # Always FILE:LINE:COL, so editors and CI problem matchers pick every line up.
+        where = f"{self.file}:{max(self.line, 1)}:{max(self.column, 1)}"
+        text = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+        return escaped(text, one_line=True)  # a last guard: no control code reaches a terminal
 
     def to_dict(self) -> dict[str, object]:
         return {
             "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "field": self.field,
-            "message": self.message,
+            "line": max(self.line, 1),
+            "column": max(self.column, 1),
+            "field": escaped(self.field, one_line=True),
+            "message": escaped(self.message, one_line=True),
         }
 
 
 class RoutineError(Exception):
-    """A routine file that cannot be used. Carries every problem found, in file order."""
+    """A routine file that cannot be used. Carries its problems in file order: the first
+    MAX_PROBLEMS, then (when there are more) one saying how many more; `total` counts all."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.line, p.column))
+    def __init__(self, problems: list[Problem], *, more: int = 0) -> None:
+        """`more`: problems that were only counted (found after all of `problems`)."""
+        ordered = sorted(problems, key=lambda p: (p.line, p.column))
+        self.total = len(ordered) + more
+        self.problems = ordered[:MAX_PROBLEMS]
+        if self.total > len(self.problems):
+            more = self.total - len(self.problems)
+            self.problems.append(
+                Problem(
+                    ordered[0].file,
+                    1,
+                    1,
+                    "",
+                    f"... and {more} more problem{'s' if more > 1 else ''} (only the first "
+                    f"{MAX_PROBLEMS} are listed); fix these and check the file again",
+                )
+            )
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,7 +1,20 @@
 """Routine files -> Routine models, enforcing every rule of ROUTINE_FORMAT.md.
 
 All problems of a file are collected and raised together as one RoutineError, each with its
-file, line, column, field path, and what is allowed. Nothing here prints or exits.
+file, line, column (1:1 when no place applies: the file is missing, too large, unreadable...),
+field path, and what is allowed; a file lists at most 20 problems, then how many more there
+are. Messages quote the file only in short escaped excerpts. Nothing here prints or exits.
+
+Beyond the format's rules for single values, these bounds hold (core/bounds.py), checked on
+the steps before anything is expanded:
+- a bout (one hold, reps x the tempo's sum or `rep`, or a duration) lasts at most 2 hours;
+- a routine's whole length (every get-ready, bout and rest of its timeline, over all sets and
+  sides) is at most 4 hours.
+And every text in the file (names, ids, summary, description, equipment, cautions,
+references, instructions, illustrations, cue `say` and `sound`, even keys) is refused when it
+holds a control character: C0 but tab and newline, DEL, C1, or a bidirectional override or
+isolate (what backroutine.core.text.first_unsafe finds), however it is written (YAML escapes
+such as "\\e" or "\\x9b" included).
 """
 
 from __future__ import annotations
@@ -11,6 +24,7 @@ import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from backroutine.core import paths
+from backroutine.core.bounds import reps_bout_problem, routine_length_problem
 from backroutine.core.durations import (
     ValueProblem,
     parse_cue_at,
@@ -18,7 +32,7 @@ from backroutine.core.durations import (
     parse_tempo,
     show_value,
 )
-from backroutine.core.errors import Problem, RoutineError
+from backroutine.core.errors import Problem, RoutineError, excerpt
 from backroutine.core.model import (
     CATEGORIES,
     DEFAULT_GET_READY,
@@ -29,6 +43,7 @@ from backroutine.core.model import (
     Routine,
     Step,
 )
+from backroutine.core.timeline import step_seconds
 from backroutine.core.yamldoc import INVALID, Map, Mark, Seq, field_path, read
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -38,6 +53,7 @@ MAX_LINE_TEXT = 200  # summary, list items
 MAX_SETS = 20
 MAX_REPS = 200
 LEVELS = (1, 5)
+MAX_HINTS = 100  # "did you mean" suggestions worked out per file
 
 TOP_KEYS = (
     "name",
@@ -109,7 +125,7 @@ def load_routine(path: Path | str, *, shown_as: str | None = None) -> Routine:
 
 def _read_bytes(path: Path, label: str) -> bytes:
     def fail(message: str) -> RoutineError:
-        return RoutineError([Problem(label, 0, 0, "", message)])
+        return RoutineError([Problem(label, 1, 1, "", message)])
 
     try:
         mode = path.stat().st_mode
@@ -147,14 +163,16 @@ def load_text(text: str, *, path: Path | str, shown_as: str | None = None) -> Ro
             Problem(label, problem.mark[0], problem.mark[1], problem.path, problem.message)
         )
     if document.fatal:
-        raise RoutineError(checker.problems)
+        raise RoutineError(checker.problems, more=document.more)
     routine = checker.routine(document.root, document.root_mark)
     if checker.problems or routine is None:
-        raise RoutineError(checker.problems)
+        raise RoutineError(checker.problems, more=document.more)
     return routine
 
 
 def _did_you_mean(word: str, allowed: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+    if len(word) > 64:  # nothing allowed is that long; spare difflib a huge string
+        return ""
     close = close_matches(word, list(allowed), n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -166,6 +184,39 @@ class _Checker:
         self.label = label
         self.path = path
         self.problems: list[Problem] = []
+        self.hints_left = MAX_HINTS
+        self._hints: dict[tuple[str, tuple[str, ...] | frozenset[str]], str] = {}
+        self._figures: frozenset[str] | None = None
+        self._sounds: frozenset[str] | None = None
+        self._folder: Path | None = None
+
+    def did_you_mean(self, word: str, allowed: tuple[str, ...] | frozenset[str]) -> str:
+        """A "did you mean" for the first MAX_HINTS different misspellings of a file (difflib
+        is slow, and a file with thousands of unknown keys lists only the first few anyway)."""
+        known = self._hints.get((word, allowed))
+        if known is not None:
+            return known
+        if self.hints_left <= 0:
+            return ""
+        self.hints_left -= 1
+        hint = self._hints[word, allowed] = _did_you_mean(word, allowed)
+        return hint
+
+    def figures(self) -> frozenset[str]:
+        if self._figures is None:
+            self._figures = paths.figure_names()
+        return self._figures
+
+    def folder(self) -> Path:
+        """The routine's own folder, resolved once (cue sounds must stay inside it)."""
+        if self._folder is None:
+            self._folder = self.path.parent.resolve()
+        return self._folder
+
+    def sounds(self) -> frozenset[str]:
+        if self._sounds is None:
+            self._sounds = paths.bundled_sound_names()
+        return self._sounds
 
     def add(self, mark: Mark, field: str, message: str) -> None:
         self.problems.append(Problem(self.label, mark[0], mark[1], field, message))
@@ -177,13 +228,13 @@ class _Checker:
         meant = set()
         for key in node:
             if key not in allowed:
-                hint = _did_you_mean(key, allowed)
+                hint = self.did_you_mean(key, allowed)
                 if hint:
                     meant.add(hint.split('"')[1])
                 self.add(
                     node.key_marks[key],
                     field_path(field, key),
-                    f'unknown key "{key}"{hint}; {what} may have: {", ".join(allowed)}',
+                    f'unknown key "{excerpt(key)}"{hint}; {what} may have: {", ".join(allowed)}',
                 )
         return meant
 
@@ -239,7 +290,11 @@ class _Checker:
             )
             return None
         if not low <= value <= high:
-            self.add(mark, field_path(field, key), f"{value} is out of range; use {low} to {high}")
+            self.add(
+                mark,
+                field_path(field, key),
+                f"{show_value(value)} is out of range; use {low} to {high}",
+            )
             return None
         return value
 
@@ -284,7 +339,7 @@ class _Checker:
             return None
         if value in allowed:
             return value  # type: ignore[return-value]
-        close = _did_you_mean(value, allowed) if isinstance(value, str) else ""
+        close = self.did_you_mean(value, allowed) if isinstance(value, str) else ""
         self.add(
             node.value_marks[key],
             field_path(field, key),
@@ -370,7 +425,7 @@ class _Checker:
                 self.add(
                     (1, 1),
                     "id",
-                    f'no id can be made from the file name "{self.path.name}"; '
+                    f'no id can be made from the file name "{excerpt(self.path.name)}"; '
                     "add an id such as id: my-routine",
                 )
                 return None
@@ -430,10 +485,16 @@ class _Checker:
             self.add(mark, "steps", "is empty; a routine needs at least one step")
             return ()
         steps = []
+        lengths = []  # (field, mark, seconds) of each good step, for the routine's length
         for index, item in enumerate(value):
             step = self.step(item, value.marks[index], f"steps[{index}]", defaults)
             if step is not None:
                 steps.append(step)
+                lengths.append((f"steps[{index}]", value.marks[index], step_seconds(step)))
+        too_long = routine_length_problem(lengths)
+        if too_long:
+            field, mark, message = too_long
+            self.add(mark, field, message)
         return tuple(steps)
 
     def step(self, item: object, mark: Mark, field: str, defaults: Defaults) -> Step | None:
@@ -522,7 +583,12 @@ class _Checker:
                 rep_seconds = defaults.rep
             pace = sum(tempo) if tempo else rep_seconds
             if reps is not None and pace is not None:
-                seconds = reps * pace
+                paced_by = "tempo" if tempo else ("rep" if "rep" in node else "defaults")
+                too_long = reps_bout_problem(reps, pace, paced_by)
+                if too_long:
+                    self.add(node.key_marks["reps"], field_path(field, "reps"), too_long)
+                else:
+                    seconds = reps * pace
 
         sides = "none"
         if "sides" in node and kind != "rest":
@@ -579,12 +645,13 @@ class _Checker:
         if "\n" in value.strip("\n"):
             return value.rstrip(), None
         figure = value.strip()
-        known = paths.figure_names()
+        known = self.figures()
         if figure not in known:
             self.add(
                 mark,
                 name,
-                f'"{figure}" is not a bundled figure{_did_you_mean(figure, known)}; use one of: '
+                f'"{excerpt(figure)}" is not a bundled figure{self.did_you_mean(figure, known)}; '
+                "use one of: "
                 f"{', '.join(sorted(known))}; or draw your own as a block (illustration: |)",
             )
             return None, None
@@ -646,7 +713,7 @@ class _Checker:
         value = node["sound"]
         mark = node.value_marks["sound"]
         name = field_path(field, "sound")
-        known = paths.bundled_sound_names()
+        known = self.sounds()
         if not isinstance(value, str) or not value.strip():
             self.add(
                 mark,
@@ -665,7 +732,8 @@ class _Checker:
             self.add(
                 mark,
                 name,
-                f'"{value}" is not a bundled sound{_did_you_mean(value, known)}; use one of: '
+                f'"{excerpt(value)}" is not a bundled sound{self.did_you_mean(value, known)}; '
+                "use one of: "
                 f"{', '.join(sorted(known))}, or a .wav file beside the routine",
             )
             return None, None
@@ -677,25 +745,37 @@ class _Checker:
             self.add(
                 mark,
                 name,
-                f'"{value}" is an absolute path; a cue sound must be a .wav file in the '
+                f'"{excerpt(value)}" is an absolute path; a cue sound must be a .wav file in the '
                 "routine's own folder, written relative to it (e.g. sounds/bell.wav)",
             )
             return None, None
         if not value.lower().endswith(".wav"):
-            self.add(mark, name, f'"{value}" is not a .wav file; cue sounds must be WAV')
+            self.add(mark, name, f'"{excerpt(value)}" is not a .wav file; cue sounds must be WAV')
             return None, None
-        folder = self.path.parent.resolve()
-        target = (folder / value.replace("\\", "/")).resolve()
-        if not target.is_relative_to(folder):
+        try:
+            folder = self.folder()
+            target = (folder / value.replace("\\", "/")).resolve()
+            inside = target.is_relative_to(folder)
+            exists = inside and target.is_file()
+        except (OSError, RuntimeError) as exc:  # a name too long, a symlink loop...
+            why = getattr(exc, "strerror", None) or "a symlink loop?"
             self.add(
                 mark,
                 name,
-                f'"{value}" leads outside the routine\'s folder; a cue sound must be a '
+                f'"{excerpt(value)}" cannot be checked ({why}); give a short path to a .wav '
+                "file in the routine's folder",
+            )
+            return None, None
+        if not inside:
+            self.add(
+                mark,
+                name,
+                f'"{excerpt(value)}" leads outside the routine\'s folder; a cue sound must be a '
                 "file in that folder or below it",
             )
             return None, None
-        if not target.is_file():
-            self.add(mark, name, f'"{value}" does not exist next to this routine file')
+        if not exists:
+            self.add(mark, name, f'"{excerpt(value)}" does not exist next to this routine file')
             return None, None
         return None, target
 

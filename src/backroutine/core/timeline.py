@@ -53,6 +53,21 @@ class Timeline:
         return self.segments[-1].end if self.segments else 0
 
 
+def step_seconds(step: Step) -> int:
+    """How long `expand` makes this step, worked out without expanding it: its get-ready
+    (hold and reps steps), every bout, and a rest between consecutive bouts."""
+    if step.kind == "rest":
+        return step.seconds
+    bouts = step.bouts
+    get_ready = step.get_ready if step.kind in ("hold", "reps") else 0
+    return get_ready + bouts * step.seconds + (bouts - 1) * step.rest
+
+
+def total_seconds(routine: Routine) -> int:
+    """The routine's whole length, as `expand(routine).total_seconds`, without expanding."""
+    return sum(step_seconds(step) for step in routine.steps)
+
+
 def _bouts(step: Step) -> list[tuple[int, Side | None]]:
     sides: tuple[Side | None, ...] = ("left", "right") if step.sides == "both" else (None,)
     return [(number, side) for number in range(1, step.sets + 1) for side in sides]

@@ -1,4 +1,8 @@
-"""Checking many routine files at once: what `backroutine validate` does."""
+"""Checking many routine files at once: what `backroutine validate` does.
+
+Each file lists at most MAX_PROBLEMS problems (then one line saying how many more): the
+report's `problems` are what is shown, `problem_count` counts them all.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,13 @@ from backroutine.core.yamldoc import Mark
 class Report:
     checked: int = 0
     invalid_files: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # as shown: capped per file
     valid_files: list[str] = field(default_factory=list)
+    problem_count: int = 0  # every problem found, listed or not
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        self.problem_count += 1
 
     @property
     def ok(self) -> bool:
@@ -28,7 +37,7 @@ class Report:
         files = "file" if self.checked == 1 else "files"
         if not self.invalid_files:
             return f"{self.checked} {files} checked: all valid."
-        count = len(self.problems)
+        count = self.problem_count
         problems = "problem" if count == 1 else "problems"
         return (
             f"{self.checked} {files} checked: {len(self.valid_files)} valid, "
@@ -41,6 +50,7 @@ class Report:
             "valid": self.valid_files,
             "invalid": self.invalid_files,
             "problems": [p.to_dict() for p in self.problems],
+            "problem_count": self.problem_count,
         }
 
 
@@ -52,16 +62,14 @@ def validate_paths(given: list[str]) -> Report:
         if not text.strip():  # Path("") is the current folder: never what was meant
             report.checked += 1
             report.invalid_files.append(text)
-            report.problems.append(Problem('""', 0, 0, "", "an empty path; give a file or folder"))
+            report.add(Problem('""', 1, 1, "", "an empty path; give a file or folder"))
             continue
         if path.is_dir():
             files = routine_files(path, recursive=True)
             if not files:
                 report.checked += 1
                 report.invalid_files.append(text)
-                report.problems.append(
-                    Problem(text, 0, 0, "", "is a folder with no .yaml or .yml files in it")
-                )
+                report.add(Problem(text, 1, 1, "", "is a folder with no .yaml or .yml files in it"))
                 continue
             labels = [(f, str(f)) for f in files]
         else:
@@ -73,11 +81,12 @@ def validate_paths(given: list[str]) -> Report:
             except RoutineError as exc:
                 report.invalid_files.append(label)
                 report.problems.extend(exc.problems)
+                report.problem_count += exc.total
                 continue
             first = seen_ids.get(routine.id)
             if first is not None:
                 report.invalid_files.append(label)
-                report.problems.append(
+                report.add(
                     Problem(
                         label,
                         *_id_mark(file),

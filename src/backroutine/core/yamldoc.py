@@ -10,6 +10,10 @@ build the tree ourselves with an explicit stack.
 
 Plain scalars are resolved with the YAML 1.2 core schema (what editors use): true/false,
 null/~, integers and floats; `yes`, `no`, `on`, `off` stay text.
+
+Text is data: a scalar holding a control character (`"\\e]0;title\\a"` is easy to write as a
+YAML escape) is refused wherever it is, so no routine text can drive a terminal. Messages quote
+the file only in short escaped excerpts (keys in field paths too).
 """
 
 from __future__ import annotations
@@ -20,12 +24,18 @@ from dataclasses import dataclass, field
 import yaml
 from yaml import events as ev
 
+from backroutine.core.errors import MAX_PROBLEMS, excerpt
+from backroutine.core.text import describe_char, first_unsafe
+
 try:  # libyaml's parser is about 10x faster; the pure-Python one is the same grammar.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 32  # a routine needs 5 levels; anything deeper is a mistake or an attack
+# Keys, values and list items (a step of three keys is 7): the longest bundled routine has
+# under 300. The limit keeps reading any file under 1 MiB to a fraction of a second.
+MAX_NODES = 20_000
 
 Mark = tuple[int, int]  # (line, column), both 1-based
 
@@ -79,6 +89,21 @@ class Document:
     root_mark: Mark
     problems: list[ReadProblem] = field(default_factory=list)
     fatal: bool = False  # the tree is missing or unusable: do not validate it
+    more: int = 0  # problems found after `problems` (in the file) and only counted
+
+
+class _Problems(list[ReadProblem]):
+    """The reader's problems, met in file order: the first MAX_PROBLEMS are described, the
+    rest only counted (they could never be listed, and an alias bomb has thousands)."""
+
+    more = 0
+
+    def room(self) -> bool:
+        """Whether to describe the next problem (else it is counted)."""
+        if len(self) < MAX_PROBLEMS:
+            return True
+        self.more += 1
+        return False
 
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -113,11 +138,14 @@ _SPECIAL = {
 _MAYBE_NUMBER = frozenset("0123456789+-.")
 
 
+MAX_NUMBER_CHARS = 100  # a longer "number" stays text (int() of 4300+ digits raises)
+
+
 def resolve_plain(text: str) -> object:
     """The value of an unquoted scalar under the YAML 1.2 core schema."""
     if text in _SPECIAL:
         return _SPECIAL[text]
-    if text[0] not in _MAYBE_NUMBER:
+    if text[0] not in _MAYBE_NUMBER or len(text) > MAX_NUMBER_CHARS:
         return text
     if _INT.match(text):
         return int(text)
@@ -138,6 +166,7 @@ def field_path(parent: str, key: str | int) -> str:
     """The path of a key or list item below `parent`: steps, steps[2], steps[2].hold."""
     if isinstance(key, int):
         return f"{parent}[{key}]"
+    key = excerpt(key)  # an unknown key may be anything, even a line of a secret file
     return f"{parent}.{key}" if parent else key
 
 
@@ -152,19 +181,25 @@ def read(text: str) -> Document:
     """Read one YAML document into Map/Seq/scalars with positions, refusing what routine
     files may not contain. Never raises for bad input: problems are returned."""
     loader = _Loader(text)
-    problems: list[ReadProblem] = []
+    problems = _Problems()
     # Each open container on the stack: [container, pending key or None, key mark]
     stack: list[list] = []
     root: object = None
     root_mark: Mark = (1, 1)
     have_root = False
     documents = 0
+    nodes = 0
     try:
         while True:
             event = loader.get_event()
             if event is None:
                 break
             cls = type(event)
+            if cls in _NODE_EVENTS:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    problems.append(_too_many_nodes(event))
+                    return Document(None, (1, 1), problems, fatal=True, more=problems.more)
             if cls is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -175,20 +210,21 @@ def read(text: str) -> Document:
                             "(after ---) is not allowed",
                         )
                     )
-                    return Document(root, root_mark, problems, fatal=True)
+                    return Document(root, root_mark, problems, fatal=True, more=problems.more)
                 continue
             if cls in (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent):
                 continue
 
             if cls is ev.AliasEvent:
-                problems.append(
-                    ReadProblem(
-                        _mark(event.start_mark),
-                        f"YAML aliases (*{event.anchor}) are not allowed in routine files; "
-                        "write the value out in full",
-                        _current_path(stack),
+                if problems.room():
+                    problems.append(
+                        ReadProblem(
+                            _mark(event.start_mark),
+                            f"YAML aliases (*{excerpt(event.anchor)}) are not allowed in "
+                            "routine files; write the value out in full",
+                            _current_path(stack),
+                        )
                     )
-                )
                 value: object = INVALID
                 start = _mark(event.start_mark)
                 if stack:
@@ -209,26 +245,31 @@ def read(text: str) -> Document:
             start = _mark(event.start_mark)
             anchor = event.anchor
             tag = event.tag
-            if anchor is not None:
+            if anchor is not None and problems.room():
                 problems.append(
                     ReadProblem(
                         start,
-                        f"YAML anchors (&{anchor}) are not allowed in routine files; "
+                        f"YAML anchors (&{excerpt(anchor)}) are not allowed in routine files; "
                         "write each value out in full",
                         _current_path(stack),
                     )
                 )
-            if tag is not None:
+            if tag is not None and problems.room():
                 problems.append(
                     ReadProblem(
                         start,
-                        f"YAML tags ({tag}) are not allowed in routine files; remove the tag",
+                        f"YAML tags ({excerpt(tag, 60)}) are not allowed in routine files; "
+                        "remove the tag",
                         _current_path(stack),
                     )
                 )
 
             if cls is ev.ScalarEvent:
                 if tag is not None:
+                    value = INVALID
+                elif first_unsafe(event.value) is not None:
+                    if problems.room():
+                        problems.append(_unsafe_problem(text, event, stack))
                     value = INVALID
                 elif not event.style and event.implicit[0]:
                     value = resolve_plain(event.value)
@@ -249,14 +290,14 @@ def read(text: str) -> Document:
                         _current_path(stack),
                     )
                 )
-                return Document(None, (1, 1), problems, fatal=True)
+                return Document(None, (1, 1), problems, fatal=True, more=problems.more)
             container = Map(start) if cls is ev.MappingStartEvent else Seq(start)
             stack.append([container, None, None])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _mark(mark) if mark is not None else (1, 1)
         problems.append(ReadProblem(where, _yaml_message(exc)))
-        return Document(None, (1, 1), problems, fatal=True)
+        return Document(None, (1, 1), problems, fatal=True, more=problems.more)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         before = text[: exc.position]
         where = (before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
@@ -268,15 +309,28 @@ def read(text: str) -> Document:
                 "character); remove it",
             )
         )
-        return Document(None, (1, 1), problems, fatal=True)
+        return Document(None, (1, 1), problems, fatal=True, more=problems.more)
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error has a mark or a position
         problems.append(ReadProblem((1, 1), f"not readable as YAML: {exc}"))
-        return Document(None, (1, 1), problems, fatal=True)
+        return Document(None, (1, 1), problems, fatal=True, more=problems.more)
     finally:
         loader.dispose()
     if not have_root:
         root = None
-    return Document(root, root_mark, problems)
+    return Document(root, root_mark, problems, more=problems.more)
+
+
+_NODE_EVENTS = (ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent, ev.SequenceStartEvent)
+
+
+def _too_many_nodes(event: ev.Event) -> ReadProblem:
+    """Said of the file as a whole (1:1), so that it is listed first."""
+    return ReadProblem(
+        (1, 1),
+        f"the file holds more than {MAX_NODES} keys, values and list items (reading stopped "
+        f"at line {event.start_mark.line + 1}); a routine needs far fewer: split it into "
+        "several routines",
+    )
 
 
 def _current_path(stack: list[list]) -> str:
@@ -291,7 +345,7 @@ def _current_path(stack: list[list]) -> str:
 
 
 def _attach(
-    stack: list[list], value: object, start: Mark, problems: list[ReadProblem], event: ev.Event
+    stack: list[list], value: object, start: Mark, problems: _Problems, event: ev.Event
 ) -> None:
     frame = stack[-1]
     container = frame[0]
@@ -303,7 +357,7 @@ def _attach(
     if key is None:
         # This value is a key.
         if isinstance(value, Map | Seq) or value is INVALID:
-            if value is not INVALID:
+            if value is not INVALID and problems.room():
                 problems.append(
                     ReadProblem(
                         start,
@@ -316,13 +370,15 @@ def _attach(
         text = event.value if isinstance(event, ev.ScalarEvent) else str(value)
         if text in container.key_marks:
             first = container.key_marks[text]
-            problems.append(
-                ReadProblem(
-                    start,
-                    f'duplicate key "{text}" (first given on line {first[0]}); keep only one',
-                    _current_path(stack),
+            if problems.room():
+                problems.append(
+                    ReadProblem(
+                        start,
+                        f'duplicate key "{excerpt(text)}" (first given on line {first[0]}); '
+                        "keep only one",
+                        _current_path(stack),
+                    )
                 )
-            )
             frame[1], frame[2] = _BAD_KEY, start
             return
         frame[1], frame[2] = text, start
@@ -347,4 +403,51 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     text = f"{context}: {problem}" if context and problem else (problem or context)
     if "nesting depth" in text:  # libyaml's own limit, hit while scanning ahead
         return f"nested more than {MAX_DEPTH} levels deep; a routine needs only a few"
+    text = excerpt(text, 120)  # the parser's own words, which may quote a character or two
     return f"not valid YAML ({text}); check the indentation and quoting around here"
+
+
+# A double-quoted scalar's escapes (YAML 1.2): \x41, \u0041, \U00000041, or one character.
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_ONE_CHAR_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "r": "\r"}
+_ONE_CHAR_ESCAPES |= {"e": "\x1b", "N": "\x85"}
+
+
+def _unsafe_problem(text: str, event: ev.ScalarEvent, stack: list[list]) -> ReadProblem:
+    """A scalar holding a control character: where (the character itself when it can be found
+    in the source, else the value's start) and which, never the character itself."""
+    value = event.value
+    index = first_unsafe(value)
+    assert index is not None
+    start, end = event.start_mark.index, event.end_mark.index
+    offset = _unsafe_source_offset(text[start:end], event.style == '"')
+    where = _mark(event.start_mark)
+    if offset is not None:
+        source = text[start : start + offset]
+        lines = source.count("\n")
+        column = offset - (source.rfind("\n") + 1) + 1 if lines else where[1] + offset
+        where = (where[0] + lines, column)
+    is_key = bool(stack) and isinstance(stack[-1][0], Map) and stack[-1][1] is None
+    return ReadProblem(
+        where,
+        f"{'a key contains' if is_key else 'contains'} a control character "
+        f"{describe_char(value[index])} at character {index + 1}; remove it",
+        _current_path(stack),
+    )
+
+
+def _unsafe_source_offset(source: str, double_quoted: bool) -> int | None:
+    """Where, in a scalar's source, the first unsafe character is written: raw, or (in double
+    quotes) as an escape such as \\e or \\x9b."""
+    raw = first_unsafe(source)
+    if not double_quoted:
+        return raw
+    for match in _ESCAPE.finditer(source, 0, len(source) if raw is None else raw):
+        code = match.group(1)
+        if len(code) > 1:
+            char = chr(int(code[1:], 16)) if int(code[1:], 16) < 0x110000 else ""
+        else:
+            char = _ONE_CHAR_ESCAPES.get(code, "")
+        if char and first_unsafe(char) is not None:
+            return match.start()
+    return raw
