@@ -44,7 +44,9 @@ def test_writes_run_in_order_on_another_thread() -> None:
     threads: list[str] = []
     writer = HistoryWriter(store, sleep=quick_sleep)
     for n in range(5):
-        writer.submit(lambda s, n=n: (threads.append(threading.current_thread().name), s.write(f"w{n}")))
+        writer.submit(
+            lambda s, n=n: (threads.append(threading.current_thread().name), s.write(f"w{n}"))
+        )
     assert writer.close(5) == []
     assert store.written == ["w0", "w1", "w2", "w3", "w4"]
     assert set(threads) == {"history-writer"}

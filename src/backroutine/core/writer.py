@@ -23,6 +23,7 @@ S = TypeVar("S")
 
 RETRY_BUSY = 0.5  # seconds between tries while another program holds the history
 RETRY_FAULT = 2.0  # ... while it cannot be written at all (a full disk may be freed)
+OWN_LOCK_WAIT = 1.0  # how long one try waits for a lock on the writer's own connection
 
 
 @dataclass
@@ -166,9 +167,13 @@ def open_writer(store: S | None, on_notice: Callable[[str], None]) -> HistoryWri
     reopen = getattr(store, "reopen", None)
     if reopen is not None:
         try:
-            return HistoryWriter(reopen(), on_notice=on_notice, owns_store=True)
+            own = reopen()
         except HistoryError:
             pass  # the first connection will do
+        else:
+            # Give up on a lock quickly: the writer says it is waiting, and tries again itself.
+            own.lock_wait = OWN_LOCK_WAIT
+            return HistoryWriter(own, on_notice=on_notice, owns_store=True)
     return HistoryWriter(store, on_notice=on_notice)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -225,14 +226,28 @@ class BackroutineApp(App[int]):
             self.writer = open_writer(self.store, on_notice=self._notice_from_writer)
         return self.writer
 
+    class HistoryNotice(Message):
+        """Something to say about the history, from the writer's thread."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def _notice_from_writer(self, message: str) -> None:
-        with suppress(RuntimeError):  # the app has ended: finish_writing says it on stderr
-            self.call_from_thread(self.notice, message)
+        # post_message is thread-safe and does not wait: the writer never waits for the screen
+        # (the screen may be waiting for the writer, briefly, before showing the history).
+        self.post_message(self.HistoryNotice(message))
+
+    def on_backroutine_app_history_notice(self, message: HistoryNotice) -> None:
+        self.notice(message.text)
 
     def show(self) -> None:
         session = self.session
-        if self._player_screen is not None and session is not None and session.state != "finished":
-            self._player_screen.show(session, muted=self.muted)
+        screen = self._player_screen
+        # A wake can come before the screen is composed, or after it has gone.
+        running = session is not None and session.state != "finished"
+        if screen is not None and screen.is_mounted and running:
+            screen.show(session, muted=self.muted)  # type: ignore[arg-type]
 
     def handle(self, events: list[Event]) -> None:
         if self.recorder is None:
