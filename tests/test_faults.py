@@ -329,3 +329,19 @@ def test_a_symlinked_history_is_refused_and_never_written_through(tmp_path: Path
                                 text=True, timeout=30)  # fmt: skip
         assert result.returncode == 1 and "symbolic link" in result.stderr, result.stderr
     assert other.read_bytes() == before
+
+
+def test_a_history_from_a_newer_version_is_read_not_written(home: Path) -> None:
+    subprocess.run([*BIN, "checkin", "--pain", "5"], env=env_for(home), check=True,
+                   capture_output=True)  # fmt: skip
+    with sqlite3.connect(home / DB_NAME) as db:
+        db.execute("PRAGMA user_version = 99")
+    status = subprocess.run([*BIN, "status", "--json"], env=env_for(home), capture_output=True,
+                            text=True, timeout=30)  # fmt: skip
+    assert status.returncode == 0 and json.loads(status.stdout)["pain"] == 5
+    assert "newer backroutine" in status.stderr
+    checkin = subprocess.run([*BIN, "checkin", "--pain", "2"], env=env_for(home),
+                             capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert checkin.returncode == 1 and "nothing was saved" in checkin.stderr
+    with sqlite3.connect(home / DB_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (99,)  # left as it was
