@@ -312,3 +312,36 @@ async def test_the_safety_questions_are_read_whole(home) -> None:
         assert "inject drugs" in str(long.render())
         titles = [str(w.render()) for w in app.screen.query(".safety-group")]
         assert [t.split(" ")[0] for t in titles] == ["Get", "Contact", "See"]
+
+
+async def test_a_history_that_cannot_be_written_is_shown_and_says_so(tmp_path: Path) -> None:
+    from backroutine.core.readonly import open_read_only
+
+    data = tmp_path / "data"
+    now = datetime.now(UTC)
+    with HistoryStore.open(data) as store:
+        store.add_checkin(at=now - timedelta(hours=1), pain=6)
+        store.save_red_flags(["fever_unwell"], at=now)
+    why = "the disk is full"
+    store = open_read_only(data, why)
+    problem = f"Your history cannot be written ({why}): it is shown as it is."
+    clock = FakeClock()
+    app = make_app(store=store, data_dir=data, clock=clock, player=RecordingPlayer(clock=clock),
+                   history_problems=[problem])  # fmt: skip
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert problem in text(app, "#notice")
+        assert "Contact a doctor today" in text(app, "#advice")  # the red flag stays in sight
+        assert "Pain now: 6/10" in text(app, "#pain")
+    store.close()
+
+
+async def test_a_history_that_cannot_be_opened_is_named_on_the_home_screen(tmp_path: Path) -> None:
+    clock = FakeClock()
+    problem = "the history /x/history.sqlite3 cannot be read (file is not a database)"
+    app = make_app(store=None, data_dir=tmp_path, clock=clock, player=RecordingPlayer(clock=clock),
+                   history_problems=[problem])  # fmt: skip
+    async with app.run_test(size=(110, 36)) as pilot:
+        await pilot.pause()
+        assert problem in text(app, "#notice")

@@ -7,6 +7,7 @@ MAX_PROBLEMS problems, then one line saying how many more there are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from backroutine.core.text import escaped
@@ -20,6 +21,17 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     one line: what a message may quote of a routine file."""
     cut = text if len(text) <= limit else text[:limit] + "…"
     return escaped(cut, one_line=True)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+NOT_A_NAME = "(a key that is not a name)"
+
+
+def key_name(key: str) -> str | None:
+    """A key as a message may quote it: only keys that look like field names (a letter, then
+    letters, digits, - or _). Anything else is not quoted at all: a file that is not a routine
+    (a symlink to a password file, say) must not be copied into a message, even in part."""
+    return key if _NAME.fullmatch(key) else None
 
 
 @dataclass(frozen=True, slots=True)

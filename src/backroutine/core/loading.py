@@ -32,7 +32,7 @@ from backroutine.core.durations import (
     parse_tempo,
     show_value,
 )
-from backroutine.core.errors import Problem, RoutineError, excerpt
+from backroutine.core.errors import Problem, RoutineError, excerpt, key_name
 from backroutine.core.model import (
     CATEGORIES,
     DEFAULT_GET_READY,
@@ -228,13 +228,15 @@ class _Checker:
         meant = set()
         for key in node:
             if key not in allowed:
-                hint = self.did_you_mean(key, allowed)
+                name = key_name(key)
+                hint = self.did_you_mean(key, allowed) if name else ""
                 if hint:
                     meant.add(hint.split('"')[1])
+                said = f'unknown key "{name}"{hint}' if name else "this key is not a name"
                 self.add(
                     node.key_marks[key],
                     field_path(field, key),
-                    f'unknown key "{excerpt(key)}"{hint}; {what} may have: {", ".join(allowed)}',
+                    f"{said}; {what} may have: {', '.join(allowed)}",
                 )
         return meant
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml import events as ev
 
-from backroutine.core.errors import MAX_PROBLEMS, excerpt
+from backroutine.core.errors import MAX_PROBLEMS, NOT_A_NAME, excerpt, key_name
 from backroutine.core.text import describe_char, first_unsafe
 
 try:  # libyaml's parser is about 10x faster; the pure-Python one is the same grammar.
@@ -166,7 +166,8 @@ def field_path(parent: str, key: str | int) -> str:
     """The path of a key or list item below `parent`: steps, steps[2], steps[2].hold."""
     if isinstance(key, int):
         return f"{parent}[{key}]"
-    key = excerpt(key)  # an unknown key may be anything, even a line of a secret file
+    # An unknown key may be anything, even a line of a secret file: only names are quoted.
+    key = key_name(key) or NOT_A_NAME
     return f"{parent}.{key}" if parent else key
 
 
