@@ -15,7 +15,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ import pytest
 
 from backroutine.core import history
 from backroutine.core.history import DB_NAME, HistoryStore
+from history_locks import locked
 
 BIN = [sys.executable, "-m", "backroutine"]
 SIX_SECONDS = (
@@ -35,24 +35,6 @@ LONG_HOLD = "name: Long hold\ncategory: gentle\ndefaults: {get_ready: 0}\nsteps:
 
 def env_for(home: Path, **extra: str) -> dict[str, str]:
     return dict(os.environ, BACKROUTINE_HOME=str(home), BACKROUTINE_AUDIO="off", **extra)
-
-
-def hold_lock(path: Path, seconds: float, held: threading.Event) -> None:
-    """Another program writing to the history: an exclusive lock for `seconds`."""
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-    other.execute("BEGIN EXCLUSIVE")
-    held.set()
-    time.sleep(seconds)
-    other.execute("COMMIT")
-    other.close()
-
-
-def locked(path: Path, seconds: float) -> threading.Thread:
-    held = threading.Event()
-    thread = threading.Thread(target=hold_lock, args=(path, seconds, held), daemon=True)
-    thread.start()
-    assert held.wait(5)
-    return thread
 
 
 def history_json(home: Path) -> dict:

@@ -295,31 +295,17 @@ async def test_voice_in_the_tui(tmp_path) -> None:
     assert len(texts) == len([t for t, _ in speaker.said if t <= 112])
 
 
-def _hold_lock(path, seconds: float, held) -> None:  # type: ignore[no-untyped-def]
-    import sqlite3
-    import time
-
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-    other.execute("BEGIN EXCLUSIVE")
-    held.set()
-    time.sleep(seconds)
-    other.execute("COMMIT")
-    other.close()
-
-
 async def test_a_locked_history_never_freezes_the_player(rig) -> None:
-    import threading
     import time
+
+    from history_locks import locked
 
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         assert rig.app.writer is not None
         assert rig.app.writer.drain(5), rig.app.writer.trouble  # the row exists
-        held = threading.Event()
-        holder = threading.Thread(target=_hold_lock, args=(rig.store.path, 3.0, held))
-        holder.start()
-        assert held.wait(5)
+        holder = locked(rig.store.path, 3.0)
         slowest = 0.0
         for _ in range(12):  # steps end and progress is due: writes the lock holds up
             began = time.monotonic()
