@@ -513,3 +513,30 @@ def test_an_unwritable_folder_is_a_history_error(
     message = str(caught.value)
     assert message.startswith(f"cannot write the history in {tmp_path / 'data'}: ")
     assert words in message and "--data-dir" in message
+
+
+def test_a_second_connection_keeps_the_first_ones_locks(tmp_path: Path) -> None:
+    # Opening and closing the file directly in a process that has it open through SQLite drops
+    # that process's locks: another program closing the history then deletes the -wal file
+    # under it, and later writes are lost. reopen() and open() must never do that.
+    import subprocess
+    import sys
+
+    store = HistoryStore.open(tmp_path)
+    writer = store.reopen()
+    again = HistoryStore.open(tmp_path)  # a third one, as a second command in one process would
+    session = start(writer)
+    path = tmp_path / "history.sqlite3"
+    peek = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('select 1'); c.close()"
+    subprocess.run([sys.executable, "-c", peek, str(path)], check=True)
+    assert (tmp_path / "history.sqlite3-wal").exists()  # still ours
+    writer.update_session(session, steps_done=2, active_seconds=20, at=AT)
+    read = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        " print(c.execute('select steps_done from sessions').fetchone()[0])"
+    )
+    seen = subprocess.run([sys.executable, "-c", read, str(path)], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    assert seen.stdout.strip() == "2"
+    for each in (again, writer, store):
+        each.close()

@@ -631,8 +631,19 @@ class HistoryStore:
 
     def reopen(self) -> HistoryStore:
         """A second connection to the same history (for a writer on another thread, so that
-        its waits never hold up this one)."""
-        return HistoryStore.open(self.path.parent)
+        its waits never hold up this one).
+
+        Only through SQLite: opening and closing the file directly here (as `open` does to make
+        it private) would drop every POSIX lock this process holds on it, so another program
+        closing the history would think it the last user and delete the -wal file under us."""
+        if self.read_only is not None:
+            raise HistoryError(f"the history is open read-only ({self.read_only})")
+        refuse_link(self.path)
+        try:
+            connection = _connect(self.path)
+        except _Damaged as exc:
+            raise HistoryError(f"the history {self.path} cannot be used ({exc})") from None
+        return HistoryStore(self.path, connection, [])
 
     def _moment(self, text: object) -> datetime:
         """A stored time read back, always aware; HistoryError if it was tampered with."""
@@ -702,24 +713,29 @@ def _make_private_folder(folder: Path) -> None:
 
 def _make_private_file(path: Path) -> None:
     """Create the database file as 0o600 before SQLite opens it (SQLite would use 0o644), and
-    make sure an existing one is a regular file this process can write (not a link)."""
+    make sure an existing one is a regular file (not a link, a folder or a pipe).
+
+    An existing file is only looked at, never opened here: closing a descriptor of it would
+    drop every POSIX lock this process holds on it through SQLite (see `reopen`)."""
     refuse_link(path)
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)  # never hang on a pipe
-    flags |= getattr(os, "O_NOFOLLOW", 0)  # a link made meanwhile is refused too (ELOOP)
     try:
-        descriptor = os.open(path, flags, 0o600)
-    except IsADirectoryError:
-        descriptor = None
-    try:
-        if descriptor is None or not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            what = "a folder" if descriptor is None else "not a regular file"
-            raise HistoryError(
-                f"cannot write the history in {path.parent}: {path} is {what}, not the "
-                f"history database; move it away {_ADVICE}"
-            )
-    finally:
-        if descriptor is not None:
-            os.close(descriptor)
+        info = os.lstat(path)
+    except FileNotFoundError:
+        flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            os.close(os.open(path, flags, 0o600))
+        except FileExistsError:
+            info = os.lstat(path)  # made meanwhile by another process: look at it below
+        else:
+            return
+    if stat.S_ISLNK(info.st_mode):
+        refuse_link(path)
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise HistoryError(
+            f"cannot write the history in {path.parent}: {path} is {what}, not the "
+            f"history database; move it away {_ADVICE}"
+        )
 
 
 def refuse_link(path: Path) -> None:
