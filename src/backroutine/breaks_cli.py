@@ -177,7 +177,7 @@ class PlainBreaks:
             # Nobody can answer: announce it and start the next interval (not counted).
             self.timer.skipped()
             self.say(self.next_text())
-            return
+            return True  # and go on: the reminders run until stopped
         self.say(
             f"Enter: play {self.routine.name} ({format_clock(self._length())}) · "
             "5: snooze 5 min · 1: snooze 10 min · s: skip · q: quit"

@@ -169,3 +169,17 @@ def test_a_break_routine_held_by_the_safety_rules_is_not_played(tmp_path: Path, 
 def test_breaks_refuses_a_locked_routine_at_the_start(cli) -> None:
     result = cli("breaks", "--plain", "--routine", "mcgill-big-three")
     assert result.code == 3 and "cannot be played now" in result.err
+
+
+def test_without_a_keyboard_breaks_go_on_after_the_first(tmp_path: Path, quick) -> None:
+    # Plain mode in a log: nobody answers, so each break is announced and the next one comes
+    # (it used to stop after the first).
+    clock = Clock()
+    timer = BreakTimer(60, clock=clock, wall=clock.wall)
+    store = HistoryStore.open(tmp_path / "data")
+    out = io.StringIO()
+    keys = Keys(clock, [(400, "q")])
+    keys.interactive = False  # type: ignore[misc]
+    PlainBreaks(timer, quick, store, keys=keys, clock=clock, out=out).run()
+    store.close()
+    assert out.getvalue().count("Time for a break") >= 5
