@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from backroutine.cli import main
+
+# In CI the property tests are the same every run (derandomized): a red build always means a
+# change, never a new random example; locally they keep exploring.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO.parent / "shared" / "acceptance" / "cases"  # only present beside the repo

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,8 +116,8 @@ def _check(text: str) -> None:
         routine = load_text(text, path=Path("/nonexistent/fuzz.yaml"))
     except RoutineError as exc:
         assert exc.problems and len(exc.problems) <= MAX_PROBLEMS + 1
-        # libyaml counts \r, NEL, LS and PS as line breaks too (YAML 1.1)
-        lines = sum(text.count(brk) for brk in ("\n", "\r", "\x85", "\u2028", "\u2029")) + 2
+        # Lines as an editor counts them (\n, \r\n or \r), never libyaml's NEL, LS and PS.
+        lines = len(re.findall(r"\r\n|\n|\r", text)) + 2
         for problem in exc.problems:
             assert problem.message
             assert 1 <= problem.line <= lines and problem.column >= 1
@@ -141,6 +143,16 @@ def test_damaged_routines_give_clean_errors(text: str) -> None:
 @given(st.text(max_size=400))
 def test_random_text_gives_clean_errors(text: str) -> None:
     _check(text)
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_unusual_line_separators_do_not_shift_line_numbers(separator: str) -> None:
+    # A quoted name holding NEL, LS or PS (refused or kept, it is one line in an editor): a
+    # mistake on line 4 is reported on line 4, not 5.
+    text = f'name: "a{separator}b"\ncategory: gentle\nsteps: [{{name: A, duration: 5s}}]\nbad: 1\n'
+    with pytest.raises(RoutineError) as caught:
+        load_text(text, path=Path("fuzz.yaml"))
+    assert any(p.line == 4 and p.field == "bad" for p in caught.value.problems)
 
 
 @settings(max_examples=200, deadline=None)

@@ -18,6 +18,7 @@ the file only in short escaped excerpts (keys in field paths too).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -158,8 +159,24 @@ def resolve_plain(text: str) -> object:
     return text
 
 
-def _mark(m: yaml.Mark) -> Mark:
-    return (m.line + 1, m.column + 1)
+class _Positions:
+    """(line, column) of a character offset, counting lines as editors do: at "\n", "\r\n" or
+    a lone "\r". libyaml also breaks lines at NEL, U+2028 and U+2029, which would shift every
+    later line number by one (a quoted "a<U+2028>b" on line 2 made a mistake on line 4 read as
+    line 5), so only its character offsets are used."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def mark(self, m: yaml.Mark) -> Mark:
+        return self.at(m.index)
+
+    def at(self, index: int) -> Mark:
+        line = bisect.bisect_right(self.starts, index) - 1
+        return (line + 1, index - self.starts[line] + 1)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
 
 
 def field_path(parent: str, key: str | int) -> str:
@@ -181,6 +198,8 @@ def describe_path(path: list[str | int]) -> str:
 def read(text: str) -> Document:
     """Read one YAML document into Map/Seq/scalars with positions, refusing what routine
     files may not contain. Never raises for bad input: problems are returned."""
+    positions = _Positions(text)
+    _mark = positions.mark
     loader = _Loader(text)
     problems = _Problems()
     # Each open container on the stack: [container, pending key or None, key mark]
@@ -270,7 +289,7 @@ def read(text: str) -> Document:
                     value = INVALID
                 elif first_unsafe(event.value) is not None:
                     if problems.room():
-                        problems.append(_unsafe_problem(text, event, stack))
+                        problems.append(_unsafe_problem(text, event, stack, positions))
                     value = INVALID
                 elif not event.style and event.implicit[0]:
                     value = resolve_plain(event.value)
@@ -300,8 +319,7 @@ def read(text: str) -> Document:
         problems.append(ReadProblem(where, _yaml_message(exc)))
         return Document(None, (1, 1), problems, fatal=True, more=problems.more)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        before = text[: exc.position]
-        where = (before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        where = positions.at(exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         problems.append(
             ReadProblem(
@@ -414,7 +432,9 @@ _ONE_CHAR_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "v": "\v", "f": "\f", "r":
 _ONE_CHAR_ESCAPES |= {"e": "\x1b", "N": "\x85"}
 
 
-def _unsafe_problem(text: str, event: ev.ScalarEvent, stack: list[list]) -> ReadProblem:
+def _unsafe_problem(
+    text: str, event: ev.ScalarEvent, stack: list[list], positions: _Positions
+) -> ReadProblem:
     """A scalar holding a control character: where (the character itself when it can be found
     in the source, else the value's start) and which, never the character itself."""
     value = event.value
@@ -422,12 +442,9 @@ def _unsafe_problem(text: str, event: ev.ScalarEvent, stack: list[list]) -> Read
     assert index is not None
     start, end = event.start_mark.index, event.end_mark.index
     offset = _unsafe_source_offset(text[start:end], event.style == '"')
-    where = _mark(event.start_mark)
+    where = positions.mark(event.start_mark)
     if offset is not None:
-        source = text[start : start + offset]
-        lines = source.count("\n")
-        column = offset - (source.rfind("\n") + 1) + 1 if lines else where[1] + offset
-        where = (where[0] + lines, column)
+        where = positions.at(start + offset)
     is_key = bool(stack) and isinstance(stack[-1][0], Map) and stack[-1][1] is None
     return ReadProblem(
         where,
