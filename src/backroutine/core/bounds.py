@@ -12,11 +12,12 @@ Lengths are worked out arithmetically (timeline.step_seconds), never by expandin
 
 from __future__ import annotations
 
+from backroutine.core import format
 from backroutine.core.durations import MAX_SECONDS, format_seconds
 from backroutine.core.yamldoc import Mark
 
 MAX_BOUT_SECONDS = MAX_SECONDS  # 2 h, like any single duration
-MAX_ROUTINE_SECONDS = 4 * 60 * 60
+MAX_ROUTINE_SECONDS = format.MAX_ROUTINE_SECONDS
 
 _PACE_FIX = {
     "tempo": "a shorter tempo",

@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 import re
 
+from backroutine.core import format
 from backroutine.core.errors import excerpt
 
-MAX_SECONDS = 2 * 60 * 60  # "longer than 2 hours is an error"
+MAX_SECONDS = format.MAX_SECONDS  # "longer than 2 hours is an error"
 
-# Kept in step with DURATION_PATTERN in schema.py (a test checks they agree).
-_DURATION = re.compile(r"\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*\Z")
+_DURATION = re.compile(format.DURATION)
+_PARTS = re.compile(r"([0-9]+)([hms]?)")
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1, "": 1}
 DURATION_HELP = "use 45s, 2m, 1m30s or seconds"
-_LONGEST_DURATION = 40  # characters; "1h 30m 15s" is 10
-_WHOLE = re.compile(r"-?\d+\Z")
 _HUGE = 10**13  # stands in for any number of more than 12 digits: beyond every limit here
 
 
@@ -28,7 +28,7 @@ class ValueProblem(ValueError):
 
 
 def parse_duration(value: object, *, allow_zero: bool = False) -> int:
-    """Whole seconds from `45`, `"45s"`, `"2m"`, `"1m30s"` or `"1h"`."""
+    """Whole seconds from `45`, `"45s"`, `"2m"`, `"1m30s"` or `"1h"` (format.DURATION)."""
     if isinstance(value, bool) or value is None:
         raise ValueProblem(f"{_show(value)} is not a duration ({DURATION_HELP})")
     if isinstance(value, float):
@@ -39,23 +39,16 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> int:
     if isinstance(value, int):
         seconds = value
     elif isinstance(value, str):
-        text = value.strip()
-        if _WHOLE.match(text):
-            if text.startswith("-"):
-                raise ValueProblem(f"{_show(value)} is negative; a duration must be positive")
+        text = value.strip(" \t")
+        if text.startswith("-"):
+            raise ValueProblem(f"{_show(value)} is negative; a duration must be positive")
+        if text.isascii() and text.isdigit():  # whole seconds, however many digits
             seconds = _digits(text)
+        # No duration is longer than a few characters: a long text is refused unread.
+        elif len(value) > format.MAX_DURATION_TEXT or not _DURATION.fullmatch(value):
+            raise ValueProblem(f"{_show(value)} is not a duration ({DURATION_HELP})")
         else:
-            negative = text.startswith("-")
-            # The pattern's runs of spaces backtrack cubically on a long string: no duration
-            # is longer than a few characters, so a long one is refused before it is matched.
-            short = len(text) <= _LONGEST_DURATION
-            match = _DURATION.match(text[1:] if negative else text) if short else None
-            if not text or match is None or not any(match.groups()):
-                raise ValueProblem(f"{_show(value)} is not a duration ({DURATION_HELP})")
-            h, m, s = (_digits(g) if g else 0 for g in match.groups())
-            seconds = h * 3600 + m * 60 + s
-            if negative:
-                seconds = -seconds
+            seconds = sum(_digits(n) * _UNIT_SECONDS[u] for n, u in _PARTS.findall(value))
     else:
         raise ValueProblem(f"a duration is expected here, not a list or mapping ({DURATION_HELP})")
     if seconds < 0:
@@ -67,54 +60,55 @@ def parse_duration(value: object, *, allow_zero: bool = False) -> int:
     return seconds
 
 
-_TEMPO = re.compile(r"\d+(?:-\d+){1,3}\Z")
+_TEMPO_SHAPE = re.compile(r"[ \t]*[0-9]+(?:[ \t]*-[ \t]*[0-9]+){1,3}[ \t]*")
 TEMPO_HELP = 'use 2 to 4 whole seconds joined by "-", e.g. 2-1-2 for up, hold, down'
 
 
 def parse_tempo(value: object) -> tuple[int, ...]:
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    """Seconds per phase from "2-1-2" (format.TEMPO)."""
+    # The shape's pattern has no ambiguity: it is linear however long the text.
+    if isinstance(value, bool) or not isinstance(value, str) or not _TEMPO_SHAPE.fullmatch(value):
         raise ValueProblem(f"{_show(value)} is not a tempo ({TEMPO_HELP})")
-    text = str(value).strip().replace(" ", "")
-    if not _TEMPO.match(text):
-        raise ValueProblem(f"{_show(value)} is not a tempo ({TEMPO_HELP})")
-    phases = tuple(_digits(p) for p in text.split("-"))
-    if any(p > 60 for p in phases):
+    phases = tuple(_digits(p) for p in re.findall(r"[0-9]+", value))
+    if any(p > format.MAX_TEMPO_PHASE for p in phases):
         raise ValueProblem(f"{_show(value)}: each tempo phase may be 0 to 60 seconds")
     if sum(phases) == 0:
         raise ValueProblem(f"{_show(value)}: the tempo phases add up to 0; a rep needs time")
-    return phases
+    return phases  # exactly what format.TEMPO (the schema's pattern) accepts
 
 
-_PERCENT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*\Z")
+_CUE_AT = re.compile(format.CUE_AT)
+# The shape of a share, to say "more than 100%" rather than "not a cue time".
+_PERCENT = re.compile(r"[ \t]*([0-9]+(?:\.[0-9]+)?)[ \t]*%[ \t]*")
 CUE_AT_HELP = "use a share of the step such as 50%, seconds from its start such as 10s, "
 CUE_AT_HELP += "or seconds before its end such as -5s"
 
 
 def parse_cue_at(value: object) -> tuple[str, float]:
-    """("percent" | "from_start" | "from_end", amount)."""
-    if isinstance(value, str) and "%" in value:
-        match = _PERCENT.match(value)
-        if not match:
+    """("percent" | "from_start" | "from_end", amount) from "50%", "10s" or "-5s"
+    (format.CUE_AT); a number is seconds, negative from the end."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
             raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})")
-        amount = float(match.group(1))
+        negative = value < 0
+        try:
+            seconds = parse_duration(-value if negative else value, allow_zero=not negative)
+        except ValueProblem:
+            raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})") from None
+        return ("from_end" if negative else "from_start"), float(seconds)
+    if not isinstance(value, str) or len(value) > format.MAX_DURATION_TEXT:
+        raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})")
+    percent = _PERCENT.fullmatch(value)
+    if percent is not None:
+        amount = float(percent.group(1))
         if amount > 100:
             raise ValueProblem(f"{_show(value)} is more than 100% of the step")
         return "percent", amount
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        negative = value < 0
-        magnitude: object = -value if negative else value
-    elif isinstance(value, str):
-        text = value.strip()
-        negative = text.startswith("-")
-        magnitude = text[1:] if negative else text
-        if any(char.isspace() for char in magnitude):  # "- 5s", "1m 30s": as the schema says
-            raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})")
-    else:
+    if not _CUE_AT.fullmatch(value):
         raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})")
-    try:
-        seconds = parse_duration(magnitude, allow_zero=not negative)
-    except ValueProblem:
-        raise ValueProblem(f"{_show(value)} is not a cue time ({CUE_AT_HELP})") from None
+    text = value.strip()
+    negative = text.startswith("-")
+    seconds = parse_duration(text[1:] if negative else text, allow_zero=True)
     return ("from_end" if negative else "from_start"), float(seconds)
 
 

@@ -23,7 +23,7 @@ import re
 import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from backroutine.core import paths
+from backroutine.core import format, paths
 from backroutine.core.bounds import reps_bout_problem, routine_length_problem
 from backroutine.core.durations import (
     ValueProblem,
@@ -46,13 +46,14 @@ from backroutine.core.model import (
 from backroutine.core.timeline import step_seconds
 from backroutine.core.yamldoc import INVALID, Map, Mark, Seq, field_path, read
 
-MAX_FILE_BYTES = 1024 * 1024
-MAX_NAME = 80
-MAX_ID = 64
-MAX_LINE_TEXT = 200  # summary, list items
-MAX_SETS = 20
-MAX_REPS = 200
-LEVELS = (1, 5)
+# The format's numbers, from the one place the JSON Schema is also built from.
+MAX_FILE_BYTES = format.MAX_FILE_BYTES
+MAX_NAME = format.MAX_NAME
+MAX_ID = format.MAX_ID
+MAX_LINE_TEXT = format.MAX_LINE_TEXT  # summary, a cue's words
+MAX_SETS = format.MAX_SETS
+MAX_REPS = format.MAX_REPS
+LEVELS = format.LEVELS
 MAX_HINTS = 100  # "did you mean" suggestions worked out per file
 
 TOP_KEYS = (
@@ -89,7 +90,7 @@ STEP_KINDS = ("hold", "reps", "duration")
 SIDES = ("both", "none")
 # Keys that mean nothing on a bare rest step, and on a timed (duration) step.
 NOT_FOR_REST = ("sides", "sets", "tempo", "rep", "get_ready")
-ID_PATTERN = re.compile(r"[a-z0-9-]+\Z")
+ID_PATTERN = re.compile(format.ID + r"\Z")
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 
 

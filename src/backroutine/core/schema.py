@@ -1,9 +1,9 @@
 """The JSON Schema of a routine file, for editors (yaml-language-server and friends).
 
-Written out by hand from ROUTINE_FORMAT.md rather than generated, because editors need the
-descriptions and the loader needs rules a schema cannot say (cue times inside the bout, sound
-files that exist). The loader stays the judge; tests check the two agree on the bundled
-routines and on the rules a schema can express. Draft 7: what yaml-language-server supports.
+Its shape and descriptions are written here; every number and pattern comes from
+core/format.py, the same ones the loader checks with. The loader stays the judge for what a
+schema cannot say (cue times inside the bout, sound files that exist); tests run one corpus of
+values through both. Draft 7: what yaml-language-server supports.
 """
 
 from __future__ import annotations
@@ -11,22 +11,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from backroutine.core import format
 from backroutine.core.model import CATEGORIES
 
 SCHEMA_FILE_NAME = "routine.schema.json"
-# Kept in step with durations._DURATION (a test checks they agree).
-DURATION_PATTERN = r"^\s*(?:\d+|(?=[^\n]*\d)(?:\d+h)?\s*(?:\d+m)?\s*(?:\d+s)?)\s*$"
-TEMPO_PATTERN = r"^\s*\d+(?:-\d+){1,3}\s*$"
-CUE_AT_PATTERN = r"^\s*(?:\d+(?:\.\d+)?\s*%|-?(?:\d+|(?=[^\n]*\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?))\s*$"
-ID_PATTERN = r"^[a-z0-9-]+$"
+DURATION_PATTERN = f"^{format.DURATION}$"
+NOT_ZERO_DURATION_PATTERN = f"^{format.NOT_ZERO}{format.DURATION}$"
+TEMPO_PATTERN = f"^{format.TEMPO}$"
+CUE_AT_PATTERN = f"^{format.CUE_AT}$"
+ID_PATTERN = f"^{format.ID}$"
 
 
 def _duration(description: str, *, minimum: int) -> dict[str, Any]:
     return {
         "description": description,
         "oneOf": [
-            {"type": "integer", "minimum": minimum, "maximum": 7200},
-            {"type": "string", "pattern": DURATION_PATTERN},
+            {"type": "integer", "minimum": minimum, "maximum": format.MAX_SECONDS},
+            {
+                "type": "string",
+                "pattern": DURATION_PATTERN if minimum == 0 else NOT_ZERO_DURATION_PATTERN,
+                "maxLength": format.MAX_DURATION_TEXT,
+            },
         ],
         "examples": ["30s", "2m", "1m30s", 45],
     }
@@ -52,12 +57,25 @@ def routine_schema() -> dict[str, Any]:
                 "description": "When: 50% (share of the bout), 10s (after its start) or -5s "
                 "(before its end).",
                 "oneOf": [
-                    {"type": "integer", "minimum": -7200, "maximum": 7200},
-                    {"type": "string", "pattern": CUE_AT_PATTERN},
+                    {
+                        "type": "integer",
+                        "minimum": -format.MAX_SECONDS,
+                        "maximum": format.MAX_SECONDS,
+                    },
+                    {
+                        "type": "string",
+                        "pattern": CUE_AT_PATTERN,
+                        "maxLength": format.MAX_DURATION_TEXT,
+                    },
                 ],
                 "examples": ["50%", "10s", "-5s"],
             },
-            "say": {"type": "string", "minLength": 1, "description": "Text shown (and spoken)."},
+            "say": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": format.MAX_LINE_TEXT,
+                "description": "Text shown (and spoken).",
+            },
             "sound": {
                 "type": "string",
                 "minLength": 1,
@@ -90,13 +108,13 @@ def routine_schema() -> dict[str, Any]:
             ]
         },
         "properties": {
-            "name": {"type": "string", "minLength": 1, "maxLength": 80},
+            "name": {"type": "string", "minLength": 1, "maxLength": format.MAX_NAME},
             "instructions": {"type": "string", "description": "What to do (Markdown)."},
             "hold": _duration("A HOLD step: hold a position for this long.", minimum=1),
             "reps": {
                 "type": "integer",
                 "minimum": 1,
-                "maximum": 200,
+                "maximum": format.MAX_REPS,
                 "description": "A REP step: this many repetitions, paced by tempo or rep.",
             },
             "tempo": {
@@ -113,7 +131,7 @@ def routine_schema() -> dict[str, Any]:
                 "description": "both = left, then right, one bout each.",
                 "default": "none",
             },
-            "sets": {"type": "integer", "minimum": 1, "maximum": 20, "default": 1},
+            "sets": {"type": "integer", "minimum": 1, "maximum": format.MAX_SETS, "default": 1},
             "rest": _duration(
                 "Rest between bouts of this step (0 = none); on its own, a REST step.", minimum=0
             ),
@@ -136,11 +154,11 @@ def routine_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["name", "category", "steps"],
         "properties": {
-            "name": {"type": "string", "minLength": 1, "maxLength": 80},
+            "name": {"type": "string", "minLength": 1, "maxLength": format.MAX_NAME},
             "id": {
                 "type": "string",
                 "pattern": ID_PATTERN,
-                "maxLength": 64,
+                "maxLength": format.MAX_ID,
                 "description": "Defaults to the file name: lowercase, runs of other characters "
                 "become -.",
             },
@@ -149,9 +167,13 @@ def routine_schema() -> dict[str, Any]:
                 "description": "Progression gates by category: strengthening unlocks once pain "
                 "has clearly lessened.",
             },
-            "summary": {"type": "string", "maxLength": 200, "description": "One line."},
+            "summary": {
+                "type": "string",
+                "maxLength": format.MAX_LINE_TEXT,
+                "description": "One line.",
+            },
             "description": {"type": "string", "description": "Shown before starting (Markdown)."},
-            "level": {"type": "integer", "minimum": 1, "maximum": 5},
+            "level": {"type": "integer", "minimum": format.LEVELS[0], "maximum": format.LEVELS[1]},
             "equipment": _text_list("What you need, e.g. [mat, heating pad]."),
             "cautions": _text_list("Shown before the first step."),
             "references": _text_list("Where the exercise advice comes from."),
