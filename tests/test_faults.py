@@ -70,8 +70,8 @@ def test_a_lock_held_too_long_is_a_clear_failure_not_a_bug(
     cli, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     HistoryStore.open(data_dir).close()
-    monkeypatch.setattr(history, "LOCK_WAIT_SECONDS", 0.5)
-    monkeypatch.setattr(history, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(history.sqlite, "LOCK_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(history.sqlite, "BUSY_TIMEOUT_MS", 50)
     holder = locked(data_dir / DB_NAME, 2.0)
     result = cli("checkin", "--pain", "4")
     holder.join()

@@ -313,7 +313,7 @@ def test_a_write_waits_for_a_lock_held_elsewhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, busy_timeout_ms: int
 ) -> None:
     # With 20 ms SQLite gives up at once and the backoff loop has to carry the write through.
-    monkeypatch.setattr(history, "BUSY_TIMEOUT_MS", busy_timeout_ms)
+    monkeypatch.setattr(history.sqlite, "BUSY_TIMEOUT_MS", busy_timeout_ms)
     backoffs: list[float] = []
     real_sleep = time.sleep
 
@@ -322,7 +322,7 @@ def test_a_write_waits_for_a_lock_held_elsewhere(
             backoffs.append(seconds)
         real_sleep(seconds)
 
-    monkeypatch.setattr(history.time, "sleep", sleep)
+    monkeypatch.setattr(history.sqlite.time, "sleep", sleep)
     with HistoryStore.open(tmp_path) as store:
         session = start(store)
         held = threading.Event()
@@ -341,8 +341,8 @@ def test_a_write_waits_for_a_lock_held_elsewhere(
 def test_a_lock_held_too_long_is_a_history_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history, "BUSY_TIMEOUT_MS", 20)
-    monkeypatch.setattr(history, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(history.sqlite, "BUSY_TIMEOUT_MS", 20)
+    monkeypatch.setattr(history.sqlite, "LOCK_WAIT_SECONDS", 0.3)
     with HistoryStore.open(tmp_path) as store:
         session = start(store)
         held = threading.Event()
@@ -424,7 +424,7 @@ def test_an_existing_corrupt_copy_is_never_overwritten(
         def now(cls, tz: object = None) -> Frozen:  # type: ignore[override]
             return cls(2026, 11, 25, 8, 0, 0)
 
-    monkeypatch.setattr(history, "datetime", Frozen)
+    monkeypatch.setattr(history.files, "datetime", Frozen)
     earlier = tmp_path / f"{DB_NAME}.corrupt-20261125-080000"
     earlier.write_bytes(b"the first damaged history")
     (tmp_path / DB_NAME).write_bytes(b"the second damaged history, long enough" * 10)

@@ -281,7 +281,7 @@ def test_break_writes_fail_as_history_errors(tmp_path: Path) -> None:
 def test_a_break_waits_for_a_lock_held_elsewhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history, "BUSY_TIMEOUT_MS", 20)  # the backoff loop carries the write
+    monkeypatch.setattr(history.sqlite, "BUSY_TIMEOUT_MS", 20)  # the backoff loop carries the write
     with HistoryStore.open(tmp_path) as store:
         held, release = threading.Event(), threading.Event()
 

@@ -442,7 +442,7 @@ def test_new_writes_fail_as_history_errors(tmp_path: Path) -> None:
 def test_a_checkin_waits_for_a_lock_held_elsewhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history, "BUSY_TIMEOUT_MS", 20)  # the backoff loop carries the write
+    monkeypatch.setattr(history.sqlite, "BUSY_TIMEOUT_MS", 20)  # the backoff loop carries the write
     with HistoryStore.open(tmp_path) as store:
         held, release = threading.Event(), threading.Event()
 
@@ -525,7 +525,7 @@ def make_v3_database(folder: Path) -> None:
     """A history as the version before levels wrote it (schema 3), with a completed
     strengthening session, a "this hurts" stop and answers to the first eight questions."""
     db = sqlite3.connect(folder / DB_NAME, isolation_level=None)
-    for step in history._MIGRATIONS[:3]:
+    for step in history.schema._MIGRATIONS[:3]:
         for statement in step:
             db.execute(statement)
     db.execute("PRAGMA user_version = 3")

@@ -1,0 +1,123 @@
+"""The history's tables, version by version, and bringing a file up to the latest."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from backroutine.core.history.common import _ADVICE, HistoryError
+from backroutine.core.history.sqlite import _rollback
+
+# Part of schema versions 2 and 3, never to be edited: a time as timestamp() writes it, ISO
+# 8601 to the second with a zone offset in whole minutes, which julianday() can read.
+_V2_TIME = (
+    "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+    "[+-][0-9][0-9]:[0-9][0-9]'"
+)
+
+# _MIGRATIONS[n] takes a database from schema version n to n + 1 (PRAGMA user_version).
+# Append new versions, never edit old ones: a file at version 1 must upgrade the same way.
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            routine_id TEXT NOT NULL,
+            routine_name TEXT NOT NULL,
+            category TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('completed', 'stopped', 'interrupted')),
+            active_seconds REAL NOT NULL DEFAULT 0,
+            steps_done INTEGER NOT NULL DEFAULT 0,
+            steps_total INTEGER NOT NULL,
+            reason TEXT
+        )
+        """,
+        # By the instant, not the text: "08:00:00+01:00" comes before "07:30:00+00:00", and
+        # the offset changes with daylight saving time and travel.
+        "CREATE INDEX sessions_started_at ON sessions (julianday(started_at), id)",
+    ),
+    (
+        f"""
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL CHECK (at {_V2_TIME} AND julianday(at) IS NOT NULL),
+            pain INTEGER NOT NULL CHECK (typeof(pain) = 'integer' AND pain BETWEEN 0 AND 10),
+            spasms TEXT CHECK (spasms IS NULL OR spasms IN ('fewer', 'same', 'more')),
+            note TEXT CHECK (note IS NULL OR typeof(note) = 'text'),
+            new_episode INTEGER NOT NULL DEFAULT 0 CHECK (new_episode IN (0, 1)),
+            created_at TEXT NOT NULL CHECK (created_at {_V2_TIME})
+        )
+        """,
+        "CREATE INDEX checkins_at ON checkins (julianday(at), id)",
+        # Appended to, never deleted from; checked_at is the only thing ever updated.
+        f"""
+        CREATE TABLE red_flag_answers (
+            id INTEGER PRIMARY KEY,
+            answered_at TEXT NOT NULL
+                CHECK (answered_at {_V2_TIME} AND julianday(answered_at) IS NOT NULL),
+            yes TEXT NOT NULL CHECK (yes GLOB '[[]*]'),
+            checked_at TEXT
+                CHECK (checked_at IS NULL OR (checked_at {_V2_TIME}
+                    AND julianday(checked_at) IS NOT NULL))
+        )
+        """,
+        """
+        CREATE TABLE settings (
+            key TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+    ),
+    (
+        # One row per desk break answered; `minutes` is how long it lasted (taken) or how long
+        # it was put off (snoozed), when known.
+        f"""
+        CREATE TABLE breaks (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL CHECK (at {_V2_TIME} AND julianday(at) IS NOT NULL),
+            outcome TEXT NOT NULL CHECK (outcome IN ('taken', 'skipped', 'snoozed')),
+            routine_id TEXT
+                CHECK (routine_id IS NULL OR (typeof(routine_id) = 'text' AND routine_id <> '')),
+            minutes REAL
+                CHECK (minutes IS NULL OR (typeof(minutes) = 'real' AND minutes BETWEEN 0 AND 1440))
+        )
+        """,
+        "CREATE INDEX breaks_at ON breaks (julianday(at), id)",
+    ),
+    (
+        # The level of the routine played (SAFETY_RULES.md: levels inside strengthening); NULL
+        # for rows written before levels were recorded, which the rules count as level 2.
+        "ALTER TABLE sessions ADD COLUMN level INTEGER"
+        " CHECK (level IS NULL OR (typeof(level) = 'integer' AND level BETWEEN 1 AND 5))",
+        # Which set of safety questions the answers were given to: the first version's eight
+        # (1), or the fourteen of SAFETY_RULES.md (2). Older answers are asked again.
+        "ALTER TABLE red_flag_answers ADD COLUMN question_set INTEGER NOT NULL DEFAULT 1"
+        " CHECK (typeof(question_set) = 'integer' AND question_set >= 1)",
+    ),
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring the schema up to SCHEMA_VERSION in one write transaction (autocommit connection)."""
+    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    if version == SCHEMA_VERSION:
+        return  # the usual case, without taking the write lock
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the lock: another process may have migrated meanwhile.
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"the history was written by a newer backroutine (schema version {version}, "
+                f"this one knows {SCHEMA_VERSION}); update backroutine {_ADVICE}"
+            )
+        for step in range(version, SCHEMA_VERSION):
+            for statement in _MIGRATIONS[step]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {step + 1}")
+        connection.execute("COMMIT")
+    except BaseException:
+        _rollback(connection)
+        raise

@@ -1,0 +1,484 @@
+"""The history store of one data folder: sessions, check-ins, safety answers, desk breaks and
+settings, read and written through SQLite."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar, cast
+
+from backroutine.core.health import (
+    LEGACY_RED_FLAG_KEYS,
+    PAIN_MAX,
+    PAIN_MIN,
+    QUESTION_SET,
+    RED_FLAG_KEYS,
+    SPASMS,
+    Checkin,
+    PlayedSession,
+    RedFlagAnswers,
+    Spasms,
+)
+from backroutine.core.history.common import _ADVICE, DB_NAME, HistoryError, _Damaged, timestamp
+from backroutine.core.history.connect import _connect
+from backroutine.core.history.files import (
+    _make_private_file,
+    _make_private_folder,
+    _move_aside,
+    _narrow_side_files,
+    _os_problem,
+    refuse_link,
+)
+from backroutine.core.history.records import (
+    _COLUMNS,
+    BREAK_OUTCOMES,
+    FINAL_STATUSES,
+    BreakRecord,
+    FinalStatus,
+    SessionRecord,
+    _check_count,
+    _check_key,
+    _clean_note,
+    _minutes,
+    _now,
+    _seconds,
+    _stamp,
+)
+from backroutine.core.history.sqlite import (
+    _history_error,
+    _retrying,
+    _rollback,
+)
+
+T = TypeVar("T")
+
+
+class HistoryStore:
+    """The history database of one data folder. Open with HistoryStore.open(data_dir)."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, notices: list[str]) -> None:
+        self.path = path
+        self.notices = notices  # things to tell the user once, e.g. a file moved aside
+        # How long a write or read waits for a lock held by another program, and what to call
+        # once when it starts waiting (to say so: a silent wait looks like a hang).
+        self.lock_wait: float | None = None  # None: LOCK_WAIT_SECONDS
+        self.on_wait: Callable[[], None] | None = None
+        # Opened read-only (core/readonly.py: the disk cannot be written): why, else None.
+        self.read_only: str | None = None
+        self._connection = connection
+        self._lock = threading.Lock()  # one connection, possibly used from several threads
+
+    @classmethod
+    def open(cls, data_dir: Path) -> HistoryStore:
+        """The history of a data folder, created if missing; HistoryError if it is unusable."""
+        folder = Path(data_dir)
+        path = folder / DB_NAME
+        notices: list[str] = []
+        try:
+            _make_private_folder(folder)
+            _make_private_file(path)
+            try:
+                connection = _connect(path)
+            except _Damaged as exc:
+                notices.append(_move_aside(path, str(exc)))
+                _make_private_file(path)
+                connection = _connect(path)
+        except OSError as exc:
+            raise HistoryError(_os_problem(exc, folder)) from None
+        except _Damaged as exc:  # even the new file: nothing sensible is left to try
+            raise HistoryError(
+                f"a new history could not be started in {folder} ({exc}); "
+                "use --data-dir to keep the history elsewhere"
+            ) from None
+        _narrow_side_files(path)
+        return cls(path, connection, notices)
+
+    def start_session(
+        self,
+        *,
+        routine_id: str,
+        routine_name: str,
+        category: str,
+        steps_total: int,
+        started_at: datetime,
+        level: int | None = None,
+    ) -> int:
+        """Record a routine as it starts, as "interrupted" until it is finished; its id."""
+        _check_count("steps_total", steps_total)
+        if level is not None and (
+            isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5
+        ):
+            raise ValueError(f"level must be a whole number from 1 to 5 or None, not {level!r}")
+        started = timestamp(started_at)
+        cursor = self._write(
+            "INSERT INTO sessions (routine_id, routine_name, category, started_at, ended_at,"
+            " status, active_seconds, steps_done, steps_total, reason, level)"
+            " VALUES (?, ?, ?, ?, ?, 'interrupted', 0, 0, ?, NULL, ?)",
+            (routine_id, routine_name, category, started, started, steps_total, level),
+        )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return cursor.lastrowid
+
+    def update_session(
+        self, session_id: int, *, steps_done: int, active_seconds: float, at: datetime
+    ) -> None:
+        """What has been done so far; called at every step boundary."""
+        _check_count("steps_done", steps_done)
+        cursor = self._write(
+            "UPDATE sessions SET steps_done = ?, active_seconds = ?, ended_at = ? WHERE id = ?",
+            (steps_done, _seconds(active_seconds), timestamp(at), session_id),
+        )
+        self._require_row(cursor, session_id)
+
+    def finish_session(
+        self,
+        session_id: int,
+        *,
+        status: FinalStatus,
+        steps_done: int,
+        active_seconds: float,
+        at: datetime,
+        reason: str | None = None,
+    ) -> None:
+        """The final word on a session: completed, or stopped early (and why)."""
+        if status not in FINAL_STATUSES:
+            raise ValueError(f"status must be one of {FINAL_STATUSES}, not {status!r}")
+        _check_count("steps_done", steps_done)
+        cursor = self._write(
+            "UPDATE sessions SET status = ?, steps_done = ?, active_seconds = ?, ended_at = ?,"
+            " reason = ? WHERE id = ?",
+            (status, steps_done, _seconds(active_seconds), timestamp(at), reason, session_id),
+        )
+        self._require_row(cursor, session_id)
+
+    def sessions(self, limit: int | None = None) -> list[SessionRecord]:
+        """Newest first (by the instant started, then id); all of them without a limit."""
+        if limit is not None:
+            _check_count("limit", limit)
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM sessions ORDER BY julianday(started_at) DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [SessionRecord(*row) for row in rows]
+
+    def played_sessions(self) -> list[PlayedSession]:
+        """What the safety rules read of the sessions: the completed strengthening sessions
+        (with their levels) and the sessions stopped with "this hurts", oldest first."""
+        rows = self._read(
+            "SELECT coalesce(ended_at, started_at), category, level, status, reason"
+            " FROM sessions WHERE (status = 'completed' AND category = 'strengthening')"
+            " OR reason = 'pain' ORDER BY julianday(started_at), id",
+            (),
+        )
+        return [
+            PlayedSession(
+                day=self._moment(moment).date(),
+                category=cast(str, category),
+                level=cast(int | None, level),
+                completed=status == "completed",
+                hurt=reason == "pain",
+            )
+            for moment, category, level, status, reason in rows
+        ]
+
+    # -- check-ins ----------------------------------------------------------------------------
+
+    def add_checkin(
+        self,
+        *,
+        at: datetime,
+        pain: int,
+        spasms: str | None = None,
+        note: str | None = None,
+        new_episode: bool = False,
+    ) -> Checkin:
+        """Record how the back feels at a moment (naive: local time), possibly in the past;
+        the check-in as stored: with its id, `at` to the second and the note stripped."""
+        if isinstance(pain, bool) or not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:
+            raise ValueError(
+                f"pain must be a whole number from {PAIN_MIN} to {PAIN_MAX}, not {pain!r}"
+            )
+        if spasms is not None and (not isinstance(spasms, str) or spasms not in SPASMS):
+            raise ValueError(f"spasms must be one of {SPASMS} or None, not {spasms!r}")
+        if not isinstance(new_episode, bool):
+            raise ValueError(f"new_episode must be True or False, not {new_episode!r}")
+        note = _clean_note(note)
+        stamp = _stamp("at", at)
+        cursor = self._write(
+            "INSERT INTO checkins (at, pain, spasms, note, new_episode, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (stamp, int(pain), spasms, note, int(new_episode), _now()),
+        )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return Checkin(
+            at=datetime.fromisoformat(stamp),
+            pain=int(pain),
+            spasms=cast(Spasms | None, spasms),
+            note=note,
+            new_episode=new_episode,
+            id=cursor.lastrowid,
+        )
+
+    def checkins(self) -> list[Checkin]:
+        """All check-ins, oldest first by the moment they describe (then by id)."""
+        rows = self._read(
+            "SELECT id, at, pain, spasms, note, new_episode FROM checkins"
+            " ORDER BY julianday(at), id",
+            (),
+        )
+        return [
+            Checkin(
+                at=self._moment(at),
+                pain=pain,
+                spasms=spasms,  # the table's CHECK keeps it to SPASMS or NULL
+                note=note,
+                new_episode=bool(new_episode),
+                id=checkin_id,
+            )
+            for checkin_id, at, pain, spasms, note, new_episode in rows
+        ]
+
+    # -- red flags ----------------------------------------------------------------------------
+
+    def save_red_flags(self, yes: Iterable[str], *, at: datetime) -> RedFlagAnswers:
+        """Record a new set of answers (the keys answered yes, from RED_FLAG_KEYS); it becomes
+        the current state, not yet checked by a professional. Earlier answers are kept."""
+        if isinstance(yes, str | bytes):
+            raise ValueError(f"yes must be a collection of red-flag keys, not {yes!r}")
+        keys = list(yes)
+        unknown = [key for key in keys if not isinstance(key, str) or key not in RED_FLAG_KEYS]
+        if unknown:
+            raise ValueError(
+                f"unknown red-flag keys {unknown!r}; the keys are {', '.join(RED_FLAG_KEYS)}"
+            )
+        stamp = _stamp("at", at)
+        chosen = frozenset(keys)
+        self._write(
+            "INSERT INTO red_flag_answers (answered_at, yes, checked_at, question_set)"
+            " VALUES (?, ?, NULL, ?)",
+            (stamp, json.dumps([key for key in RED_FLAG_KEYS if key in chosen]), QUESTION_SET),
+        )
+        return RedFlagAnswers(answered_at=datetime.fromisoformat(stamp), yes=chosen)
+
+    def mark_red_flags_checked(self, *, at: datetime) -> RedFlagAnswers:
+        """Record that a professional has checked the current answers (naive `at`: local
+        time); the answers as they now stand. ValueError if no answers were ever saved.
+
+        A mark earlier than the answers it is set on leaves their flags open (see
+        RedFlagAnswers.open_flags): checking cannot come before the answers were given."""
+        stamp = _stamp("at", at)
+
+        def mark(connection: sqlite3.Connection) -> tuple[str, str, int]:
+            row = connection.execute(
+                "SELECT id, answered_at, yes, question_set FROM red_flag_answers"
+                " ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                raise ValueError("no red-flag answers to mark as checked; save_red_flags first")
+            connection.execute(
+                "UPDATE red_flag_answers SET checked_at = ? WHERE id = ?", (stamp, row[0])
+            )
+            return row[1], row[2], row[3]
+
+        answered_at, yes, question_set = self._transaction(mark)
+        return self._answers(answered_at, yes, stamp, question_set)
+
+    def red_flags(self) -> RedFlagAnswers:
+        """The current (latest) answers; RedFlagAnswers() if the questions were never asked."""
+        rows = self._read(
+            "SELECT answered_at, yes, checked_at, question_set FROM red_flag_answers"
+            " ORDER BY id DESC LIMIT 1",
+            (),
+        )
+        return self._answers(*rows[0]) if rows else RedFlagAnswers()
+
+    # -- desk breaks --------------------------------------------------------------------------
+
+    def add_break(
+        self,
+        *,
+        at: datetime,
+        outcome: str,
+        routine_id: str | None = None,
+        minutes: float | None = None,
+    ) -> int:
+        """Record what became of a desk break at a moment (naive: local time): "taken",
+        "skipped" or "snoozed", with the routine played for it and how many minutes it lasted
+        or was put off, when known; its id."""
+        if not isinstance(outcome, str) or outcome not in BREAK_OUTCOMES:
+            raise ValueError(f"outcome must be one of {BREAK_OUTCOMES}, not {outcome!r}")
+        if routine_id is not None and (not isinstance(routine_id, str) or not routine_id):
+            raise ValueError(f"routine_id must be a routine's id or None, not {routine_id!r}")
+        if minutes is not None:
+            minutes = _minutes(minutes)
+        stamp = _stamp("at", at)
+        cursor = self._write(
+            "INSERT INTO breaks (at, outcome, routine_id, minutes) VALUES (?, ?, ?, ?)",
+            (stamp, outcome, routine_id, minutes),
+        )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return cursor.lastrowid
+
+    def breaks(self, since: datetime | None = None) -> list[BreakRecord]:
+        """Desk breaks, oldest first by the moment (then by id); only those at or after
+        `since` (naive: local time) when given."""
+        if since is None:
+            rows = self._read(
+                "SELECT id, at, outcome, routine_id, minutes FROM breaks"
+                " ORDER BY julianday(at), id",
+                (),
+            )
+        else:
+            rows = self._read(
+                "SELECT id, at, outcome, routine_id, minutes FROM breaks"
+                " WHERE julianday(at) >= julianday(?) ORDER BY julianday(at), id",
+                (_stamp("since", since),),
+            )
+        return [
+            BreakRecord(
+                id=cast(int, break_id),
+                at=self._moment(at),
+                outcome=cast(str, outcome),  # the table's CHECK keeps it to BREAK_OUTCOMES
+                routine_id=cast(str | None, routine_id),
+                minutes=cast(float | None, minutes),
+            )
+            for break_id, at, outcome, routine_id, minutes in rows
+        ]
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        """A small stored value, such as "first_run_done"; None if it was never set."""
+        _check_key(key)
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        _check_key(key)
+        if not isinstance(value, str):
+            raise ValueError(f"a setting's value must be a string, not {value!r}")
+        self._write(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._connection.close()  # closing twice is harmless
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _write(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
+        """One statement in its own write transaction, committed before returning."""
+        return self._transaction(lambda connection: connection.execute(sql, parameters))
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """work(connection) in one write transaction, committed before returning, retried as
+        a whole while the database is locked; rolled back if work raises."""
+        connection = self._connection
+        if self.read_only is not None:
+            raise HistoryError(
+                f"nothing was saved: the history is open read-only ({self.read_only})"
+            )
+
+        def attempt() -> T:
+            # IMMEDIATE takes the write lock up front: a read lock upgraded later can fail at
+            # once in WAL mode, without waiting for the busy timeout.
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback(connection)
+                raise
+            return result
+
+        with self._lock:
+            try:
+                return _retrying(connection, attempt, wait=self.lock_wait, on_wait=self.on_wait)
+            except sqlite3.Error as exc:
+                raise _history_error(exc, self.path) from None
+
+    def _read(self, query: str, parameters: tuple[object, ...]) -> list[tuple[object, ...]]:
+        with self._lock:
+            try:
+                return _retrying(
+                    self._connection,
+                    lambda: self._connection.execute(query, parameters).fetchall(),
+                    wait=self.lock_wait,
+                    on_wait=self.on_wait,
+                )
+            except sqlite3.Error as exc:
+                raise _history_error(exc, self.path) from None
+
+    def reopen(self) -> HistoryStore:
+        """A second connection to the same history (for a writer on another thread, so that
+        its waits never hold up this one).
+
+        Only through SQLite: opening and closing the file directly here (as `open` does to make
+        it private) would drop every POSIX lock this process holds on it, so another program
+        closing the history would think it the last user and delete the -wal file under us."""
+        if self.read_only is not None:
+            raise HistoryError(f"the history is open read-only ({self.read_only})")
+        refuse_link(self.path)
+        try:
+            connection = _connect(self.path)
+        except _Damaged as exc:
+            raise HistoryError(f"the history {self.path} cannot be used ({exc})") from None
+        return HistoryStore(self.path, connection, [])
+
+    def _moment(self, text: object) -> datetime:
+        """A stored time read back, always aware; HistoryError if it was tampered with."""
+        try:
+            moment = datetime.fromisoformat(cast(str, text))
+        except (TypeError, ValueError):
+            moment = None
+        if moment is None or moment.utcoffset() is None:
+            raise HistoryError(
+                f"the history {self.path} holds a time that cannot be read ({text!r}); "
+                f"move the file away {_ADVICE}"
+            )
+        return moment
+
+    def _answers(
+        self, answered_at: object, yes: object, checked_at: object, question_set: object
+    ) -> RedFlagAnswers:
+        try:
+            keys = json.loads(cast(str, yes))
+        except (TypeError, ValueError):
+            keys = None
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            raise HistoryError(
+                f"the history {self.path} holds red-flag answers that cannot be read "
+                f"({yes!r}); move the file away {_ADVICE}"
+            )
+        return RedFlagAnswers(
+            answered_at=self._moment(answered_at),
+            # The first version's two retired questions read as their closest current ones.
+            yes=frozenset(LEGACY_RED_FLAG_KEYS.get(str(key), str(key)) for key in keys),
+            checked_at=None if checked_at is None else self._moment(checked_at),
+            question_set=question_set if isinstance(question_set, int) else 1,
+        )
+
+    def _require_row(self, cursor: sqlite3.Cursor, session_id: int) -> None:
+        if cursor.rowcount == 0:
+            raise HistoryError(
+                f"session {session_id} is not in the history {self.path} "
+                "(was the file moved aside meanwhile?)"
+            )
