@@ -2,34 +2,42 @@
 
 People may follow a routine with their eyes closed, so cues matter; but a sound problem must
 never crash or stall a session. Hence every player's play() returns at once and never raises,
-and the real sound player quietly falls back to the terminal bell (telling the user once) when
+and the real sound players quietly fall back to the terminal bell (telling the user once) when
 the audio system is missing, broken or hung.
 
-playsound3 is imported only when a SoundPlayer is made (or by probe()): importing it runs the
-backend checks (it starts `gst-play-1.0 --version` and friends), which quick commands must not
-pay for.
+Real sound, in order (make_player; $BACKROUTINE_SOUND_BACKEND can force one):
+1. StreamPlayer (stream_audio.py): one miniaudio stream for the session, cues mixed in-process;
+2. SoundPlayer (playsound_player.py): a playsound3 player process per cue, where no stream
+   can be opened;
+3. BellPlayer: the terminal bell (and a flash in the TUI).
+
+miniaudio and playsound3 are imported only when such a player is made (or by probe()): one
+loads a C library, the other starts `gst-play-1.0 --version` and friends, which quick commands
+must not pay for. Neither is imported by importing this module.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import shutil
 import sys
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from backroutine.core import paths
 
 AudioMode = Literal["auto", "bell", "off"]
 AUDIO_MODES: tuple[AudioMode, ...] = ("auto", "bell", "off")
 ENV_VAR = "BACKROUTINE_AUDIO"
+
+# Which real sound to use: the stream, else playsound3 ("auto"), or only one of them.
+SoundBackend = Literal["auto", "stream", "playsound3"]
+SOUND_BACKENDS: tuple[SoundBackend, ...] = ("auto", "stream", "playsound3")
+BACKEND_VAR = "BACKROUTINE_SOUND_BACKEND"
 
 # The cues worth a terminal bell. "rep" and "tick" come many times a minute; as bells they
 # would be a noisy pile rather than a cue, so the bell stays quiet for them.
@@ -47,6 +55,31 @@ def audio_mode_from_env(default: AudioMode = "auto") -> AudioMode:
         if value == mode:
             return mode
     return default  # a typo in an environment variable is no reason to refuse to run
+
+
+def sound_backend_from_env() -> SoundBackend:
+    """$BACKROUTINE_SOUND_BACKEND; unset, empty or unknown values give "auto"."""
+    value = os.environ.get(BACKEND_VAR, "").strip().lower()
+    return next((backend for backend in SOUND_BACKENDS if value == backend), "auto")
+
+
+def routine_sounds(routine: object | None) -> list[Path]:
+    """The routine's own cue files (sound_file), to decode before it starts."""
+    found: list[Path] = []
+    for step in getattr(routine, "steps", ()):
+        for cue in getattr(step, "cues", ()):
+            path = getattr(cue, "sound_file", None)
+            if isinstance(path, Path) and path not in found:
+                found.append(path)
+    return found
+
+
+def preload(player: object, routine: object | None) -> None:
+    """Have a player that decodes up front (the stream player) decode the routine's files."""
+    load = getattr(player, "preload", None)
+    if load is not None:
+        with suppress(Exception):
+            load(routine_sounds(routine))
 
 
 def resolve_sound(sound: str | Path) -> Path | None:
@@ -89,6 +122,11 @@ class Player(Protocol):
 
     def play(self, sound: str | Path) -> None: ...
 
+    def drain(self, timeout: float = 3.0) -> bool:
+        """Wait, at most `timeout` s, until what is playing has played to its end (the end
+        bell, before the process exits). Returns at once when nothing is playing."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -99,6 +137,9 @@ class SilentPlayer:
 
     def play(self, sound: str | Path) -> None:
         pass
+
+    def drain(self, timeout: float = 3.0) -> bool:
+        return True
 
     def close(self) -> None:
         pass
@@ -112,10 +153,15 @@ class RecordingPlayer:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self.played: list[tuple[float, str]] = []
+        self.drained = 0
         self.closed = False
 
     def play(self, sound: str | Path) -> None:
         self.played.append((self._clock(), str(sound)))
+
+    def drain(self, timeout: float = 3.0) -> bool:
+        self.drained += 1
+        return True
 
     def close(self) -> None:
         self.closed = True
@@ -153,6 +199,9 @@ class BellPlayer:
             self._ring()
         except Exception:
             pass  # a closed or odd terminal must not end the session
+
+    def drain(self, timeout: float = 3.0) -> bool:
+        return True
 
     def close(self) -> None:
         pass
@@ -249,355 +298,80 @@ def _sound_unavailable_reason() -> str | None:
     return _missing_backend_reason() or _missing_device_reason()
 
 
-@dataclass
-class _Request:
-    path: Path
-    queued_at: float
+class StreamUnavailable(Exception):
+    """No stream could be opened (stream_audio); the message says why, in words."""
 
 
-@dataclass
-class _Playing:
-    handle: Playback
-    started: float
-    bundled: bool = False
+def _open_stream_player(**options: Any) -> Any:
+    """stream_audio.open_stream_player (imports miniaudio): a StreamPlayer, or raises
+    StreamUnavailable. The one way make_player and doctor open a stream (tests replace it)."""
+    from backroutine.stream_audio import open_stream_player
+
+    return open_stream_player(**options)
 
 
-_STOP = object()
-_REAP_INTERVAL = 0.1  # how often the worker checks on sounds still playing
-
-
-class SoundPlayer:
-    """Real sound through playsound3, on one daemon worker thread; falls back to the bell.
-
-    play() only puts a request on a small queue (dropped when full: a late cue misleads more
-    than a missing one). The worker starts each sound with block=False and reaps the player
-    processes; it never blocks on a sound's length, so a 2 s bell does not delay the next cue,
-    and a "hang" can only be a call that fails to *start* a sound within `hang_timeout`.
-
-    It falls back to the terminal bell for good, and tells `on_notice` once, when playsound3
-    finds no backend or fails to import, a play call raises or hangs, a player process exits
-    with an error (aplay without a sound device does), or a bundled cue (all under 2.5 s)
-    is still "playing" after `stuck_after` seconds.
-
-    Thread safety: `ring` and `on_notice` are only called from the thread calling play(), so
-    the TUI can pass app.bell and app.notify as they are. The cost is that a failure found by
-    the worker is announced (and the bell takes over) at the next play() call; cues come every
-    few seconds, so that is soon enough.
-    """
-
-    def __init__(
-        self,
-        *,
-        ring: Callable[[], None],
-        on_notice: Callable[[str], None],
-        play_function: PlayFunction | None = None,
-        hang_timeout: float = 2.0,
-        start_timeout: float = 10.0,
-        max_delay: float = 1.0,
-        stuck_after: float = 8.0,
-        max_length: float = 30.0,
-        queue_size: int = 4,
-        close_timeout: float = 0.5,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        """play_function=None means playsound3 (imported on the worker thread).
-
-        hang_timeout: how long one play call may take before we call the player hung.
-        start_timeout: the same for importing playsound3, whose backend checks start
-            processes (GStreamer may rebuild its plugin registry the first time: seconds).
-        max_delay: a request older than this when the worker gets to it is dropped.
-        stuck_after: a bundled cue still playing after this long means a hung audio system.
-        max_length: any sound still playing after this long is stopped.
-        """
-        self._on_notice = on_notice
-        self._bell = BellPlayer(ring, clock=clock)
-        self._play_function = play_function
-        self._hang_timeout = hang_timeout
-        self._start_timeout = start_timeout
-        self._max_delay = max_delay
-        self._stuck_after = stuck_after
-        self._max_length = max_length
-        self._close_timeout = close_timeout
-        self._clock = clock
-
-        self._lock = threading.Lock()
-        self._failure: str | None = None  # set once, by either thread; never cleared
-        self._noticed = False  # caller's thread only
-        self._busy_since: float | None = None  # when the worker entered a backend call
-        self._busy_limit = start_timeout
-        self._busy_reason = ""
-        self._backend: str | None = None
-        self._stopping = threading.Event()
-        self._queue: queue.Queue[_Request | object] = queue.Queue(maxsize=queue_size)
-        self._playing: list[_Playing] = []  # worker's thread only
-        self._thread = threading.Thread(target=self._run, name="backroutine-audio", daemon=True)
-        self._thread.start()
-
-    @property
-    def name(self) -> str:
-        if self._failure is not None:
-            return "bell"
-        return f"sound ({self._backend})" if self._backend else "sound"
-
-    @property
-    def failure(self) -> str | None:
-        """Why the player fell back to the bell, or None while sound is in use."""
-        return self._failure
-
-    # -- the caller's side ---------------------------------------------------------------
-
-    def play(self, sound: str | Path) -> None:
-        with suppress(Exception):  # the last line of defence: sound must never end a session
-            self._play(sound)
-
-    def _play(self, sound: str | Path) -> None:
-        if self._stopping.is_set():
-            return
-        self._check_hang()
-        if self._failure is not None:
-            if not self._noticed:
-                self._noticed = True
-                with suppress(Exception):
-                    self._on_notice(_notice_text(self._failure))
-            self._bell.play(sound)
-            return
-        path = resolve_sound(sound)
-        if path is None:
-            return
-        with suppress(queue.Full):  # the worker is behind; a late cue is worse than none
-            self._queue.put_nowait(_Request(path, self._clock()))
-
-    def _check_hang(self) -> None:
-        with self._lock:
-            since = self._busy_since
-            if since is None or self._clock() - since <= self._busy_limit:
-                return
-        self._fail(self._busy_reason)
-
-    def _fail(self, reason: str) -> None:
-        with self._lock:
-            if self._failure is None:
-                self._failure = reason
-
-    def close(self) -> None:
-        """Stop the worker; returns within about `close_timeout` even if the backend hangs.
-
-        A sound already playing may finish (up to ~3 s) while the worker winds down: the
-        player processes die with the worker thread (playsound3 sets PR_SET_PDEATHSIG), and
-        the last cue of a routine is usually the long finishing bell.
-        """
-        if self._stopping.is_set():
-            return  # closed already: do not wait on a hung worker twice
-        self._stopping.set()
-        with suppress(queue.Full):  # the worker checks _stopping before each request anyway
-            self._queue.put_nowait(_STOP)
-        with self._lock:
-            hung = self._failure is not None and self._busy_since is not None
-        if not hung and threading.current_thread() is not self._thread:
-            self._thread.join(self._close_timeout)
-
-    # -- the worker's side ---------------------------------------------------------------
-
-    def _run(self) -> None:
-        try:
-            play = self._start()
-            if play is not None:
-                self._serve(play)
-        except Exception as error:  # a bug here must cost the sound, not the session
-            self._fail(f"the sound player stopped ({_describe(error)})")
-        finally:
-            self._wind_down()
-
-    def _start(self) -> PlayFunction | None:
-        if self._play_function is not None:
-            return self._play_function
-        self._enter_call(self._start_timeout, "the audio player did not start in time")
-        try:
-            play, backend = _load_playsound3()
-        except _NoBackendError:
-            self._fail(NO_BACKEND_REASON)
-            return None
-        except Exception as error:  # e.g. gst-play-1.0 present but broken: import raises
-            self._fail(f"the audio player could not start ({_describe(error)})")
-            return None
-        finally:
-            self._leave_call()
-        self._backend = backend
-        return play
-
-    def _serve(self, play: PlayFunction) -> None:
-        while self._failure is None and not self._stopping.is_set():
-            try:
-                item = self._queue.get(timeout=_REAP_INTERVAL if self._playing else None)
-            except queue.Empty:
-                item = None
-            self._reap()
-            if item is _STOP or self._stopping.is_set() or self._failure is not None:
-                return
-            if isinstance(item, _Request):
-                self._play_now(play, item)
-
-    def _play_now(self, play: PlayFunction, request: _Request) -> None:
-        if self._clock() - request.queued_at > self._max_delay:
-            return  # it waited too long (a slow start): it would now mislead
-        if not request.path.is_file():
-            return  # a cue file removed since the routine was loaded: skip just that one
-        self._enter_call(self._hang_timeout, "the audio player stopped responding")
-        try:
-            handle = play(str(request.path))
-        except Exception as error:
-            self._fail(f"the audio player failed ({_describe(error)})")
-            return
-        finally:
-            self._leave_call()
-        if handle is None:
-            return
-        if self._failure is not None:  # the call came back after we had given up on it
-            _terminate(handle)
-            return
-        bundled = request.path.parent == paths.bundled_sounds_dir()
-        self._playing.append(_Playing(handle, self._clock(), bundled))
-
-    def _enter_call(self, limit: float, reason: str) -> None:
-        with self._lock:
-            self._busy_since = self._clock()
-            self._busy_limit = limit
-            self._busy_reason = reason
-
-    def _leave_call(self) -> None:
-        with self._lock:
-            self._busy_since = None
-
-    def _reap(self) -> None:
-        """Forget finished sounds; notice failed or stuck players; stop overlong sounds."""
-        now = self._clock()
-        still: list[_Playing] = []
-        for playing in self._playing:
-            try:
-                code = playing.handle.poll()
-            except Exception:
-                continue  # cannot tell: forget it rather than fail on a guess
-            age = now - playing.started
-            if code is None:
-                if playing.bundled and age > self._stuck_after:
-                    _terminate(playing.handle)
-                    self._fail("the audio player stopped responding")
-                elif age > self._max_length:
-                    _terminate(playing.handle)
-                else:
-                    still.append(playing)
-            elif code != 0:
-                backend = f" ({self._backend})" if self._backend else ""
-                self._fail(f"the audio player{backend} failed with exit code {code}")
-        self._playing = still
-
-    def _wind_down(self) -> None:
-        if self._failure is None:  # let the last cue (often the 2 s bell) finish
-            deadline = self._clock() + 3.0
-            while self._playing and self._clock() < deadline:
-                time.sleep(_REAP_INTERVAL)
-                self._reap()
-        for playing in self._playing:
-            _terminate(playing.handle)
-        self._playing = []
-
-
-def _terminate(handle: Playback) -> None:
-    with suppress(Exception):  # it may have ended already, or belong to a dead backend
-        handle.terminate()
+def _bell_with_notice(
+    reason: str, ring: Callable[[], None], on_notice: Callable[[str], None]
+) -> Player:
+    with suppress(Exception):
+        on_notice(_notice_text(reason))
+    return BellPlayer(ring)
 
 
 def make_player(
-    mode: AudioMode, *, ring: Callable[[], None], on_notice: Callable[[str], None]
+    mode: AudioMode | str,
+    *,
+    ring: Callable[[], None],
+    on_notice: Callable[[str], None],
+    sounds: Iterable[Path] = (),
+    warm_up: float | None = None,
 ) -> Player:
     """The player for a mode: "off" silent, "bell" the terminal bell, "auto" real sound.
 
-    For "auto" cheap checks come first (an audio player on PATH, a sound device), so a machine
-    without them gets its one notice at once and never starts the worker.
+    Real sound is the stream where one opens (the bundled sounds and `sounds`, the routine's
+    own cue files, are decoded now), else playsound3, else the bell; $BACKROUTINE_SOUND_BACKEND
+    ("stream" or "playsound3") allows only that one, then the bell. Before playsound3 come
+    cheap checks (an audio player on PATH, a sound device), so a machine without them gets its
+    one notice at once and never starts the worker. `warm_up`: how long to wait at most for a
+    new stream to flow (None: stream_audio's default; 0 where the user reads an intro first).
     """
     if mode == "off":
         return SilentPlayer()
     if mode == "bell":
         return BellPlayer(ring)
+    backend = sound_backend_from_env()
+    if backend != "playsound3":
+        try:
+            options: dict[str, Any] = {"sounds": sounds}
+            if warm_up is not None:
+                options["warm_up"] = warm_up
+            player: Player = _open_stream_player(ring=ring, on_notice=on_notice, **options)
+            return player
+        except Exception as error:  # StreamUnavailable, or a bug: the next way, not a crash
+            if backend == "stream":
+                return _bell_with_notice(str(error) or _describe(error), ring, on_notice)
     reason = _sound_unavailable_reason()
     if reason is not None:
-        with suppress(Exception):
-            on_notice(_notice_text(reason))
-        return BellPlayer(ring)
+        return _bell_with_notice(reason, ring, on_notice)
+    from backroutine.playsound_player import SoundPlayer
+
     return SoundPlayer(ring=ring, on_notice=on_notice)
+
+
+def __getattr__(name: str) -> object:
+    """SoundPlayer lives in playsound_player.py (imported on first use, not by this module)."""
+    if name == "SoundPlayer":
+        from backroutine.playsound_player import SoundPlayer
+
+        return SoundPlayer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- doctor --------------------------------------------------------------------------------
 
 
-def probe(play_test_sound: bool = False, *, timeout: float = 8.0) -> dict[str, object]:
-    """What `backroutine doctor` reports about sound.
+def probe(play_test_sound: bool = False, *, timeout: float | None = None) -> dict[str, object]:
+    """What `backroutine doctor` reports about sound (see sound_check.probe)."""
+    from backroutine.sound_check import probe as check
 
-    {"mode", "backends", "backend", "works", "reason", "sounds"}: works means playsound3 has a
-    backend, a sound device seems present (see _missing_device_reason) and, with
-    play_test_sound, that the bundled chime played to the end without an error (blocking, at
-    most `timeout` seconds in all). Whether anyone heard it, only the user can tell.
-    """
-    sounds = {
-        name: str(paths.bundled_sounds_dir() / f"{name}.wav")
-        for name in sorted(paths.bundled_sound_names())
-    }
-    found: dict[str, object] = {"backends": [], "backend": None, "works": False}
-    found["reason"] = f"the audio check did not finish within {timeout:g} s"
-    deadline = time.monotonic() + timeout
-
-    def check() -> None:
-        result = _probe_backend(play_test_sound, deadline)
-        found.update(result)  # one update, so a late thread cannot leave a half-written result
-
-    # In a thread: the import's backend checks or the test sound might hang; doctor must not.
-    thread = threading.Thread(target=check, name="backroutine-audio-probe", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    report = dict(found)
-    return {
-        "mode": audio_mode_from_env(),
-        "backends": report["backends"],
-        "backend": report["backend"],
-        "works": report["works"],
-        "reason": None if report["works"] else report["reason"],
-        "sounds": sounds,
-    }
-
-
-def _probe_backend(play_test_sound: bool, deadline: float) -> dict[str, object]:
-    result: dict[str, object] = {"backends": [], "backend": None, "works": False}
-    try:
-        _quiet_playsound3_logging()
-        import playsound3
-
-        result["backends"] = list(playsound3.AVAILABLE_BACKENDS)
-        backend = playsound3.DEFAULT_BACKEND
-        result["backend"] = backend
-        if not backend:
-            result["reason"] = NO_BACKEND_REASON
-            return result
-        no_device = _missing_device_reason()
-        if no_device is not None:
-            result["reason"] = no_device
-            return result
-        if not play_test_sound:
-            result["works"] = True
-            return result
-        chime = paths.bundled_sounds_dir() / "chime.wav"
-        if not chime.is_file():
-            result["reason"] = f"the bundled test sound is missing ({chime})"
-            return result
-        handle = playsound3.playsound(str(chime), block=False).subprocess
-        while (code := handle.poll()) is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if code is None:
-            _terminate(handle)
-            result["reason"] = "the test sound did not finish in time"
-        elif code != 0:
-            result["reason"] = f"the audio player ({backend}) failed with exit code {code}"
-        else:
-            result["works"] = True
-    except Exception as error:
-        result["reason"] = f"the audio player failed ({_describe(error)})"
-    return result
+    return check(play_test_sound, timeout=timeout)

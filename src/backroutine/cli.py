@@ -179,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("doctor", "check the installation: data folder, routines, sound", cmd_doctor)
     sub.add_argument("--json", action="store_true", help="print JSON")
-    sub.add_argument("--play", action="store_true", help="play a test sound")
+    sub.add_argument(
+        "--play", action="store_true", help="play each bundled sound, and say how it went"
+    )
     return parser
 
 
@@ -779,7 +781,13 @@ def _play_plain(session, store, mode: str, speed: float, voice: bool = False) ->
         with suppress(OSError):  # the terminal may be gone (SIGHUP): the history still counts
             print(f"note: {message}", file=sys.stderr, flush=True)
 
-    player = audio.make_player(mode, ring=terminal_bell(), on_notice=notice)
+    # The sounds are decoded and the stream opened now, before the first line.
+    player = audio.make_player(
+        mode,
+        ring=terminal_bell(),
+        on_notice=notice,
+        sounds=audio.routine_sounds(session.routine),
+    )
     speaker = None
     if voice:
         from backroutine.speech import make_speaker
@@ -803,10 +811,8 @@ def _play_plain(session, store, mode: str, speed: float, voice: bool = False) ->
             speaker=speaker,
             standing=_standing(store) if store is not None else None,
         ).run()
-        if session.completed and player.name.startswith("sound"):
-            import time
-
-            time.sleep(1.5)  # let the end bell ring out: its player dies with this process
+        if session.completed:
+            player.drain(3.0)  # the end bell rings out (at once when nothing is playing)
     finally:
         saved = finish_writing(writer, notice)
         player.close()
@@ -925,17 +931,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"your routines:    {report['routines_dir']} ({report['user_routines']} found)")
     print(f"bundled routines: {bundled} in {report['bundled_routines_dir']}")
     print(f"bundled sounds:   {', '.join(report['bundled_sounds']) or 'none found!'}")
-    print(f"audio mode:       {sound.get('mode')} (BACKROUTINE_AUDIO=auto|bell|off)")
-    mode = sound.get("mode")
-    if sound.get("works"):
-        state = f"works, through {sound.get('backend')}"
-    else:
-        state = f"not available: {sound.get('reason')}"
-    if mode == "off":
-        state += "; but the audio mode is off, so sessions are silent"
-    elif mode == "bell" or not sound.get("works"):
-        state += "; sessions use the terminal bell and a flash on screen"
-    print(f"sound:            {state}")
+    from backroutine.sound_check import doctor_lines
+
+    for line in doctor_lines(sound):
+        print(line)
     if voice.get("program"):
         works = "works" if voice.get("works") else f"found, but {voice.get('reason')}"
         print(f"voice (--voice):  {voice.get('program')}: {works}")

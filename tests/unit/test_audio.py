@@ -1,7 +1,8 @@
 """The sound port: modes, the bell's manners, and a SoundPlayer that never stalls or raises.
 
 No real audio: SoundPlayer gets fake play functions (or a fake playsound3 module), so these
-tests run the same on machines with and without a sound card.
+tests run the same on machines with and without a sound card. The stream player comes first
+where a stream opens (tests/unit/test_stream_audio.py): here no stream ever opens.
 """
 
 from __future__ import annotations
@@ -60,6 +61,17 @@ class Calls:
 
     def notice(self, message: str) -> None:
         self.notices.append(message)
+
+
+@pytest.fixture(autouse=True)
+def no_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine where miniaudio opens no stream: the playsound3 way is what is left."""
+
+    def refuse(**options: object) -> None:
+        raise audio.StreamUnavailable("no sound device could be opened (test)")
+
+    monkeypatch.setattr(audio, "_open_stream_player", refuse)
+    monkeypatch.delenv(audio.BACKEND_VAR, raising=False)
 
 
 @pytest.fixture
@@ -152,7 +164,7 @@ def test_auto_with_an_audio_player_is_real_sound(
         assert isinstance(player, SoundPlayer)
         player.play("chime")
         assert wait_until(lambda: played == [bundled("chime")])
-        assert player.name == "sound (fake)"
+        assert player.name == "sound (playsound3: fake)"
     finally:
         player.close()
     assert (calls.rings, calls.notices) == (0, [])
@@ -520,7 +532,7 @@ def test_playsound3_with_a_backend_plays_without_blocking(
     try:
         player.play("bell")
         assert wait_until(lambda: played == [bundled("bell")])
-        assert player.name == "sound (gstreamer)"
+        assert player.name == "sound (playsound3: gstreamer)"
     finally:
         player.close()
     assert calls.notices == []
@@ -553,6 +565,13 @@ def test_probe_reports_the_backend_and_the_bundled_sounds(
     assert report["backends"] == ["gstreamer"]
     assert report["backend"] == "gstreamer"
     assert report["works"] is True and report["reason"] is None
+    assert report["through"] == "playsound3"
+    assert report["stream"] == {
+        "works": False,
+        "backend": None,
+        "reason": "no sound device could be opened (test)",
+    }
+    assert "played" not in report  # nothing is played without --play
     sounds = report["sounds"]
     assert isinstance(sounds, dict)
     assert {"tick", "start", "rest", "side", "rep", "bell", "chime"} <= set(sounds)
@@ -567,7 +586,7 @@ def test_probe_reports_the_backend_and_the_bundled_sounds(
         (None, 0, False, "no audio player found (install gstreamer or ffmpeg)"),
     ],
 )
-def test_probe_plays_the_chime_when_asked(
+def test_probe_plays_each_bundled_sound_when_asked(
     monkeypatch: pytest.MonkeyPatch,
     sound_device: None,
     backend: str | None,
@@ -579,7 +598,18 @@ def test_probe_plays_the_chime_when_asked(
     monkeypatch.setitem(sys.modules, "playsound3", fake_playsound3(backend, code, played))
     report = probe(play_test_sound=True)
     assert (report["works"], report["reason"]) == (works, reason)
-    assert played == ([bundled("chime")] if backend else [])
+    names = ["tick", "start", "rep", "side", "rest", "chime", "bell"]
+    assert played == ([bundled(name) for name in names] if backend else [])
+    outcomes = report["played"]
+    assert isinstance(outcomes, dict) and list(outcomes) == names
+    if works:
+        assert outcomes["tick"] == {
+            "played": True,
+            "through": "playsound3 (gstreamer)",
+            "reason": None,
+        }
+    else:
+        assert not any(outcome["played"] for outcome in outcomes.values())
 
 
 def test_probe_without_a_sound_device_does_not_claim_sound(

@@ -24,7 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.timer import Timer
 
-from backroutine.audio import Player, make_player
+from backroutine.audio import Player, make_player, preload, routine_sounds
 from backroutine.core.announce import loudest, utterance
 from backroutine.core.clock import local_now
 from backroutine.core.engine import (
@@ -108,8 +108,8 @@ class BackroutineApp(App[int]):
     # -- life cycle -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.player is None:
-            self.player = make_player(self.audio_mode, ring=self.bell, on_notice=self.notice)  # type: ignore[arg-type]
+        if self.break_routine is not None:
+            self._sound_for(self.break_routine)  # a break's chime: from the start
         if self.speaker is None and self.voice:
             from backroutine.speech import make_speaker
 
@@ -133,6 +133,7 @@ class BackroutineApp(App[int]):
 
     def on_unmount(self) -> None:
         if self.player is not None:
+            self.player.drain(2.5)  # a bell still ringing rings out (at once when quiet)
             self.player.close()
         if self.speaker is not None:
             self.speaker.close()
@@ -147,15 +148,29 @@ class BackroutineApp(App[int]):
     def progress(self) -> Progress:
         return assess_history(self.store, now=self.now())  # type: ignore[arg-type]
 
+    def _sound_for(self, routine: Routine | None) -> None:
+        """Make the player (no stream for a home screen that plays nothing): the stream opens
+        and the sounds are decoded now; or have it decode this routine's own cue files."""
+        if self.player is None:  # warm_up=0: the intro gives the stream time to start
+            sounds = routine_sounds(routine)
+            self.player = make_player(
+                self.audio_mode, ring=self.bell, on_notice=self.notice, sounds=sounds, warm_up=0
+            )
+        else:
+            preload(self.player, routine)
+
     def sound_line(self) -> str:
-        """How the cues will be heard, said before the start (a toast is easy to miss)."""
+        """How the cues will be heard, said before the start (a toast is easy to miss). As the
+        intro opens, which is when the sounds are made ready."""
+        self._sound_for(self.session.routine if self.session is not None else None)
         name = self.player.name if self.player is not None else "silent"
         if name == "silent" or self.audio_mode == "off":
             return "Sound is off: follow the screen (cue texts and a flash)."
         if name == "bell":
             why = next(iter(self._notices), "") if self._notices else ""
             return why or "Cues ring the terminal bell and flash the screen."
-        return "Sound is on: every step, side switch, rest and the end has its own sound."
+        through = f" ({name[7:-1]})" if name.startswith("sound (") else ""  # stream: pulseaudio
+        return f"Sound is on{through}: every step, side switch, rest and the end has its own sound."
 
     # -- choosing and starting a routine --------------------------------------------------
 
