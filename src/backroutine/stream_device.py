@@ -14,10 +14,12 @@ from backroutine.audio import StreamUnavailable
 RATE = 44100  # the bundled sounds are 22050 Hz: an exact doubling
 CHANNELS = 1  # the cues are mono; the sound server spreads them over the speakers
 # The callback's period: a cue starts at the next one. 10 ms dropped a few blocks a minute
-# on a loaded PulseAudio (a Python callback is late now and then); 20 ms in 4 periods did not,
-# for about 15 ms more latency (measured on a PulseAudio null sink's monitor, issue 12).
+# on a loaded PulseAudio (a Python callback is late now and then); 20 ms in 4 periods still left
+# a 2-5 ms hole in about one sound in 15; 20 ms in 8 periods none in 9 runs of 18 cues, with a
+# median 22-26 ms from the line to the sound (measured on a PulseAudio null sink's monitor,
+# bench/cue_latency.py, issue 12). 30 ms would be safer still but passes 50 ms at its worst.
 PERIOD_MSEC = 20
-PERIODS = 4
+PERIODS = 8
 
 # miniaudio's order of preference without JACK (its library prints to the terminal and may
 # try to start a server) and without the null backend (silence that claims to be a device).

@@ -195,6 +195,9 @@ class BackroutineApp(App[int]):
         self._guard = StallGuard(session)
         events = session.start()
         self.recorder.started()  # the row exists from the first segment on
+        # The first cue sounds at the routine's first moment, not once the screen is drawn
+        # (a tenth of a second later: measured on a PulseAudio sink, issue 12).
+        self._sound(events)
         from backroutine.ui.screens.player import PlayerScreen
 
         self._player_screen = PlayerScreen()
@@ -202,7 +205,7 @@ class BackroutineApp(App[int]):
         self.call_after_refresh(self._after_start, events)
 
     def _after_start(self, events: list[Event]) -> None:
-        self.handle(events)
+        self.handle(events, heard=True)
         self.show()
         self.schedule()
 
@@ -264,7 +267,9 @@ class BackroutineApp(App[int]):
         if screen is not None and screen.is_mounted and running:
             screen.show(session, muted=self.muted)  # type: ignore[arg-type]
 
-    def handle(self, events: list[Event]) -> None:
+    def handle(self, events: list[Event], *, heard: bool = False) -> None:
+        """What the session's events mean: the history, the screen, and (unless already
+        `heard`) the sound and the voice."""
         if self.recorder is None:
             return
         self.recorder.saw(events)  # also with no events: progress is saved every few seconds
@@ -278,16 +283,20 @@ class BackroutineApp(App[int]):
                 screen.show_cue(event.cue.say)
             elif isinstance(event, SegmentStarted):
                 screen.show_cue("")
+        if not heard:
+            self._sound(events)
+        if screen is not None and any(isinstance(e, SegmentStarted | SideChanged) for e in events):
+            screen.flash()
+        if any(isinstance(e, Finished) for e in events):
+            self.show_summary()
+
+    def _sound(self, events: list[Event]) -> None:
         sound = loudest(events)
         if sound is not None and not self.muted and self.player is not None:
             self.player.play(sound)
         said = utterance(events, self.session.routine) if self.speaker and self.session else None
         if said is not None and not self.muted:
             self.speaker.say(said[0], priority=said[1])  # type: ignore[union-attr]
-        if screen is not None and any(isinstance(e, SegmentStarted | SideChanged) for e in events):
-            screen.flash()
-        if any(isinstance(e, Finished) for e in events):
-            self.show_summary()
 
     def show_summary(self) -> None:
         from backroutine.ui.screens.ending import SummaryScreen
