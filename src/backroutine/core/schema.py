@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from backroutine.core import format
-from backroutine.core.model import CATEGORIES
+from backroutine.core.categories import CATEGORIES
 
 SCHEMA_FILE_NAME = "routine.schema.json"
 DURATION_PATTERN = f"^{format.DURATION}$"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from backroutine.core.categories import CATEGORIES
 from backroutine.core.health import Checkin
-from backroutine.core.model import CATEGORIES
 
 PAIN_AFTER_WINDOW = timedelta(hours=2)  # a check-in this soon after a session is "after" it
 DAYS_SHOWN = 14
@@ -21,6 +21,11 @@ class SessionLike(Protocol):
     ended_at: str | None
     status: str
     active_seconds: float
+
+
+class BreakLike(Protocol):
+    at: datetime
+    outcome: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +88,7 @@ def compute(
     sessions: Sequence[SessionLike],
     checkins: Sequence[Checkin],
     today: date,
-    breaks: Sequence[object] = (),
+    breaks: Sequence[BreakLike] = (),
 ) -> dict[str, object]:
     """Everything as plain JSON-ready values."""
     week_start = today - timedelta(days=today.weekday())  # Monday
@@ -111,8 +116,8 @@ def compute(
         if a.before is not None or a.after is not None
     ]
 
-    def break_counts(items: Sequence[object]) -> dict[str, int]:
-        outcomes = [getattr(b, "outcome", "") for b in items]
+    def break_counts(items: Sequence[BreakLike]) -> dict[str, int]:
+        outcomes = [b.outcome for b in items]
         return {o: outcomes.count(o) for o in ("taken", "skipped", "snoozed")}
 
     breaks_this_week = [b for b in breaks if b.at.date() >= week_start]

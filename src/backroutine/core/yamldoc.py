@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import yaml
 from yaml import events as ev
@@ -159,6 +160,13 @@ def resolve_plain(text: str) -> object:
     return text
 
 
+class _SourceMark(Protocol):
+    """A parser's mark (PyYAML's pure-Python or libyaml's class): only its offset is used."""
+
+    @property
+    def index(self) -> int: ...
+
+
 class _Positions:
     """(line, column) of a character offset, counting lines as editors do: at "\n", "\r\n" or
     a lone "\r". libyaml also breaks lines at NEL, U+2028 and U+2029, which would shift every
@@ -168,8 +176,8 @@ class _Positions:
     def __init__(self, text: str) -> None:
         self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
-    def mark(self, m: yaml.Mark) -> Mark:
-        return self.at(m.index)
+    def mark(self, m: _SourceMark | None) -> Mark:
+        return self.at(m.index) if m is not None else (1, 1)  # the parser always gives one
 
     def at(self, index: int) -> Mark:
         line = bisect.bisect_right(self.starts, index) - 1
@@ -203,7 +211,7 @@ def read(text: str) -> Document:
     loader = _Loader(text)
     problems = _Problems()
     # Each open container on the stack: [container, pending key or None, key mark]
-    stack: list[list] = []
+    stack: list[list[Any]] = []
     root: object = None
     root_mark: Mark = (1, 1)
     have_root = False
@@ -211,7 +219,9 @@ def read(text: str) -> Document:
     nodes = 0
     try:
         while True:
-            event = loader.get_event()
+            # Any: the event's kind is told by `type(event) is ...` below (faster than
+            # isinstance in this loop over every node), which mypy does not narrow on.
+            event: Any = loader.get_event()
             if event is None:
                 break
             cls = type(event)
@@ -344,15 +354,16 @@ _NODE_EVENTS = (ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent, ev.Sequence
 
 def _too_many_nodes(event: ev.Event) -> ReadProblem:
     """Said of the file as a whole (1:1), so that it is listed first."""
+    line = event.start_mark.line + 1 if event.start_mark else 1
     return ReadProblem(
         (1, 1),
         f"the file holds more than {MAX_NODES} keys, values and list items (reading stopped "
-        f"at line {event.start_mark.line + 1}); a routine needs far fewer: split it into "
+        f"at line {line}); a routine needs far fewer: split it into "
         "several routines",
     )
 
 
-def _current_path(stack: list[list]) -> str:
+def _current_path(stack: list[list[Any]]) -> str:
     parts: list[str | int] = []
     for container, key, _ in stack:
         if isinstance(container, Map):
@@ -364,7 +375,7 @@ def _current_path(stack: list[list]) -> str:
 
 
 def _attach(
-    stack: list[list], value: object, start: Mark, problems: _Problems, event: ev.Event
+    stack: list[list[Any]], value: object, start: Mark, problems: _Problems, event: ev.Event
 ) -> None:
     frame = stack[-1]
     container = frame[0]
@@ -433,13 +444,14 @@ _ONE_CHAR_ESCAPES |= {"e": "\x1b", "N": "\x85"}
 
 
 def _unsafe_problem(
-    text: str, event: ev.ScalarEvent, stack: list[list], positions: _Positions
+    text: str, event: ev.ScalarEvent, stack: list[list[Any]], positions: _Positions
 ) -> ReadProblem:
     """A scalar holding a control character: where (the character itself when it can be found
     in the source, else the value's start) and which, never the character itself."""
     value = event.value
     index = first_unsafe(value)
     assert index is not None
+    assert event.start_mark is not None and event.end_mark is not None  # the parser's marks
     start, end = event.start_mark.index, event.end_mark.index
     offset = _unsafe_source_offset(text[start:end], event.style == '"')
     where = positions.mark(event.start_mark)
