@@ -931,7 +931,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"your routines:    {report['routines_dir']} ({report['user_routines']} found)")
     print(f"bundled routines: {bundled} in {report['bundled_routines_dir']}")
     print(f"bundled sounds:   {', '.join(report['bundled_sounds']) or 'none found!'}")
-    from backroutine.sound_check import doctor_lines
+    from backroutine.audio.check import doctor_lines
 
     for line in doctor_lines(sound):
         print(line)

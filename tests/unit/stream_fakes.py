@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from backroutine import stream_audio
-from backroutine.stream_audio import CHANNELS, RATE, Mixer
+from backroutine.audio import stream
+from backroutine.audio.stream import CHANNELS, RATE, Mixer
 
 BLOCK = RATE // 100  # frames in a 10 ms block
 
@@ -99,5 +99,5 @@ class IdleDevice(PullingDevice):
 
 def install(monkeypatch: pytest.MonkeyPatch, device: PullingDevice) -> PullingDevice:
     """Have open_stream_player open this device instead of a real one."""
-    monkeypatch.setattr(stream_audio, "_open_device", lambda backends: device)
+    monkeypatch.setattr(stream, "_open_device", lambda backends: device)
     return device

@@ -24,7 +24,10 @@ from backroutine.audio import (
     SilentPlayer,
     SoundPlayer,
     audio_mode_from_env,
+    choose,
+    device_probe,
     make_player,
+    playsound,
     probe,
 )
 from backroutine.core import paths
@@ -70,7 +73,7 @@ def no_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(**options: object) -> None:
         raise audio.StreamUnavailable("no sound device could be opened (test)")
 
-    monkeypatch.setattr(audio, "_open_stream_player", refuse)
+    monkeypatch.setattr(choose, "open_stream", refuse)
     monkeypatch.delenv(audio.BACKEND_VAR, raising=False)
 
 
@@ -145,7 +148,7 @@ def test_bell_rings_the_terminal(calls: Calls) -> None:
 def test_auto_without_any_audio_player_is_the_bell_with_one_notice(
     calls: Calls, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audio, "_sound_unavailable_reason", lambda: audio.NO_BACKEND_REASON)
+    monkeypatch.setattr(choose, "_sound_unavailable_reason", lambda: playsound.NO_BACKEND_REASON)
     player = make_player("auto", ring=calls.ring, on_notice=calls.notice)
     assert isinstance(player, BellPlayer)
     assert calls.notices == [
@@ -157,8 +160,8 @@ def test_auto_with_an_audio_player_is_real_sound(
     calls: Calls, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     played: list[str] = []
-    monkeypatch.setattr(audio, "_sound_unavailable_reason", lambda: None)
-    monkeypatch.setattr(audio, "_load_playsound3", lambda: (played.append, "fake"))
+    monkeypatch.setattr(choose, "_sound_unavailable_reason", lambda: None)
+    monkeypatch.setattr(playsound, "load_playsound3", lambda: (played.append, "fake"))
     player = make_player("auto", ring=calls.ring, on_notice=calls.notice)
     try:
         assert isinstance(player, SoundPlayer)
@@ -185,8 +188,8 @@ def test_the_cheap_check_looks_for_playsound3s_linux_players(
 ) -> None:
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.delenv("PLAYSOUND3_BACKEND", raising=False)
-    monkeypatch.setattr(audio.shutil, "which", lambda name: name if name in on_path else None)
-    assert (audio._missing_backend_reason() is not None) is missing
+    monkeypatch.setattr(playsound.shutil, "which", lambda name: name if name in on_path else None)
+    assert (playsound.missing_backend_reason() is not None) is missing
 
 
 @pytest.mark.parametrize(
@@ -220,7 +223,7 @@ def test_the_cheap_check_looks_for_a_sound_device_or_server(
         (run / name).parent.mkdir(parents=True, exist_ok=True)
         (run / name).touch()
     environ = {k: v.replace("RUN", str(run)) for k, v in environ.items()}
-    reason = audio._missing_device_reason(dev_snd, environ)
+    reason = device_probe.missing_device_reason(dev_snd, environ)
     assert reason == (None if found else "no sound device found")
 
 
@@ -552,7 +555,7 @@ def test_importing_the_module_does_not_import_playsound3() -> None:
 @pytest.fixture
 def sound_device(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend this machine has a sound card, whatever the machine running the tests."""
-    monkeypatch.setattr(audio, "_missing_device_reason", lambda: None)
+    monkeypatch.setattr(device_probe, "missing_device_reason", lambda: None)
 
 
 def test_probe_reports_the_backend_and_the_bundled_sounds(
@@ -617,7 +620,7 @@ def test_probe_without_a_sound_device_does_not_claim_sound(
 ) -> None:
     played: list[str] = []
     monkeypatch.setitem(sys.modules, "playsound3", fake_playsound3("gstreamer", 0, played))
-    monkeypatch.setattr(audio, "_missing_device_reason", lambda: audio.NO_DEVICE_REASON)
+    monkeypatch.setattr(device_probe, "missing_device_reason", lambda: audio.NO_DEVICE_REASON)
     report = probe(play_test_sound=True)
     assert report["backend"] == "gstreamer"
     assert (report["works"], report["reason"]) == (False, "no sound device found")

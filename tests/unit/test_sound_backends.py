@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from stream_fakes import Calls, PullingDevice, install, wait_until
 
-from backroutine import audio, stream_audio
-from backroutine.audio import BellPlayer, RecordingPlayer, make_player
+from backroutine import audio
+from backroutine.audio import BellPlayer, RecordingPlayer, choose, make_player, playsound, stream
+from backroutine.audio.stream import StreamPlayer, open_stream_player
 from backroutine.core import paths
-from backroutine.stream_audio import StreamPlayer, open_stream_player
 
 
 @pytest.fixture
@@ -45,14 +45,14 @@ def no_device(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(backends: object) -> None:
         raise RuntimeError("failed to init device", -401)
 
-    monkeypatch.setattr(stream_audio, "_open_device", fail)
+    monkeypatch.setattr(stream, "_open_device", fail)
 
 
 @pytest.fixture
 def fake_playsound3(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     played: list[str] = []
-    monkeypatch.setattr(audio, "_sound_unavailable_reason", lambda: None)
-    monkeypatch.setattr(audio, "_load_playsound3", lambda: (played.append, "fake"))
+    monkeypatch.setattr(choose, "_sound_unavailable_reason", lambda: None)
+    monkeypatch.setattr(playsound, "load_playsound3", lambda: (played.append, "fake"))
     return played
 
 
@@ -86,7 +86,7 @@ def test_auto_without_a_stream_or_playsound3_rings_the_bell(
     calls: Calls, no_device: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(audio.BACKEND_VAR, raising=False)
-    monkeypatch.setattr(audio, "_sound_unavailable_reason", lambda: audio.NO_DEVICE_REASON)
+    monkeypatch.setattr(choose, "_sound_unavailable_reason", lambda: audio.NO_DEVICE_REASON)
     player = make_player("auto", ring=calls.ring, on_notice=calls.notice)
     assert isinstance(player, BellPlayer)
     assert calls.notices == ["No sound: no sound device found. Using the terminal bell."]
@@ -114,7 +114,7 @@ def test_the_setting_forces_the_stream_and_never_playsound3(
     def no_playsound3() -> None:
         raise AssertionError("playsound3 was tried")
 
-    monkeypatch.setattr(audio, "_sound_unavailable_reason", no_playsound3)
+    monkeypatch.setattr(choose, "_sound_unavailable_reason", no_playsound3)
     player = make_player("auto", ring=calls.ring, on_notice=calls.notice)
     assert isinstance(player, BellPlayer)
     assert calls.notices == [
@@ -152,7 +152,7 @@ def test_a_hung_device_costs_only_the_open_timeout(
         release.wait(10)
         raise RuntimeError("too late")
 
-    monkeypatch.setattr(stream_audio, "_open_device", hang)
+    monkeypatch.setattr(stream, "_open_device", hang)
     try:
         with pytest.raises(audio.StreamUnavailable, match=r"did not open within 0\.2 s"):
             open_stream_player(ring=calls.ring, on_notice=calls.notice, timeout=0.2)
@@ -166,10 +166,10 @@ def test_a_hung_device_costs_only_the_open_timeout(
 def test_doctor_plays_each_sound_through_the_stream(
     device: PullingDevice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backroutine.sound_check import describe_played
+    from backroutine.audio.check import describe_played
 
     monkeypatch.delenv(audio.BACKEND_VAR, raising=False)
-    monkeypatch.setattr("backroutine.sound_check.GAP", 0.0)
+    monkeypatch.setattr("backroutine.audio.check.GAP", 0.0)
     report = audio.probe(play_test_sound=True)
     assert report["works"] is True and report["through"] == "stream"
     assert report["backend"] == "fake" and report["playsound3"] is None  # not needed
@@ -224,7 +224,7 @@ def test_the_intro_says_which_stream_plays(device: PullingDevice) -> None:
 def test_quick_commands_do_not_load_miniaudio() -> None:
     code = (
         "import sys, backroutine.audio, backroutine.cli\n"
-        "print('miniaudio' in sys.modules, 'backroutine.stream_audio' in sys.modules)"
+        "print('miniaudio' in sys.modules, 'backroutine.audio.stream' in sys.modules)"
     )
     run = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True

@@ -14,17 +14,19 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from backroutine import speech
+from backroutine.audio import device_probe
 from backroutine.speech import (
     NO_PROGRAM_NOTICE,
     CommandSpeaker,
     RecordingSpeaker,
     SilentSpeaker,
     Speaker,
+    backends,
     clean_text,
     describe_speech,
     find_speech_command,
     make_speaker,
+    worker,
 )
 
 
@@ -396,7 +398,7 @@ def test_the_default_run_passes_the_argv_to_popen_without_a_shell(
         seen.update(kwargs)
         return FakeProcess(argv, 0.0, 0)
 
-    monkeypatch.setattr(speech.subprocess, "Popen", fake_popen)
+    monkeypatch.setattr(worker.subprocess, "Popen", fake_popen)
     speaker = CommandSpeaker(["espeak-ng", "-s", "150"], on_notice=print)
     speaker.say("Switch sides")
     assert wait_until(lambda: "argv" in seen)
@@ -432,8 +434,8 @@ def test_find_speech_command(
     present: tuple[str, ...],
     expected: list[str] | None,
 ) -> None:
-    monkeypatch.setattr(speech.shutil, "which", fake_which(*present))
-    monkeypatch.setattr(speech.sys, "platform", platform)
+    monkeypatch.setattr(backends.shutil, "which", fake_which(*present))
+    monkeypatch.setattr(backends.sys, "platform", platform)
     assert find_speech_command() == expected
 
 
@@ -443,7 +445,7 @@ def test_make_speaker_disabled_is_silent_without_looking(
     def no_look(name: str) -> str | None:
         raise AssertionError("looked for a program")
 
-    monkeypatch.setattr(speech.shutil, "which", no_look)
+    monkeypatch.setattr(backends.shutil, "which", no_look)
     assert isinstance(make_speaker(False, on_notice=notices), SilentSpeaker)
     assert notices == []
 
@@ -451,7 +453,7 @@ def test_make_speaker_disabled_is_silent_without_looking(
 def test_make_speaker_without_a_program_is_silent_with_one_notice(
     monkeypatch: pytest.MonkeyPatch, notices: Notices
 ) -> None:
-    monkeypatch.setattr(speech.shutil, "which", fake_which())
+    monkeypatch.setattr(backends.shutil, "which", fake_which())
     speaker = make_speaker(True, on_notice=notices)
     assert isinstance(speaker, SilentSpeaker)
     speaker.say("Switch sides")
@@ -466,7 +468,7 @@ def test_make_speaker_without_a_program_is_silent_with_one_notice(
 def test_make_speaker_with_a_program_speaks_through_it(
     monkeypatch: pytest.MonkeyPatch, notices: Notices
 ) -> None:
-    monkeypatch.setattr(speech.shutil, "which", fake_which("espeak-ng"))
+    monkeypatch.setattr(backends.shutil, "which", fake_which("espeak-ng"))
     speaker = make_speaker(True, on_notice=notices)
     try:
         assert isinstance(speaker, CommandSpeaker)
@@ -480,7 +482,7 @@ def test_make_speaker_with_a_program_speaks_through_it(
 
 
 def test_describe_speech_without_a_program(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(speech.shutil, "which", fake_which())
+    monkeypatch.setattr(backends.shutil, "which", fake_which())
     report = describe_speech()
     assert report["program"] is None and report["command"] is None
     assert report["works"] is False
@@ -504,9 +506,9 @@ def test_describe_speech_with_a_program(
         ran.append(argv)
         return check
 
-    monkeypatch.setattr(speech.shutil, "which", fake_which("espeak-ng"))
-    monkeypatch.setattr(speech, "_run_check", fake_check)
-    monkeypatch.setattr(speech, "_missing_device_reason", lambda: device)
+    monkeypatch.setattr(backends.shutil, "which", fake_which("espeak-ng"))
+    monkeypatch.setattr(backends, "_run_check", fake_check)
+    monkeypatch.setattr(device_probe, "missing_device_reason", lambda: device)
     report = describe_speech()
     assert report["program"] == "/usr/bin/espeak-ng"
     assert report["command"] == ["/usr/bin/espeak-ng", "-s", "150"]
@@ -518,10 +520,10 @@ def test_describe_speech_with_a_program(
 
 def test_run_check_reports_exit_codes_and_timeouts() -> None:
     python = sys.executable
-    assert speech._run_check([python, "-c", "pass"], 5.0) is None
-    failed = speech._run_check([python, "-c", "import sys; sys.exit('bad voice data')"], 5.0)
+    assert backends._run_check([python, "-c", "pass"], 5.0) is None
+    failed = backends._run_check([python, "-c", "import sys; sys.exit('bad voice data')"], 5.0)
     assert failed is not None and "exit code 1" in failed and "bad voice data" in failed
-    slow = speech._run_check([python, "-c", "import time; time.sleep(5)"], 0.2)
+    slow = backends._run_check([python, "-c", "import time; time.sleep(5)"], 0.2)
     assert slow is not None and "did not finish" in slow
-    missing = speech._run_check(["/nonexistent/espeak-ng"], 1.0)
+    missing = backends._run_check(["/nonexistent/espeak-ng"], 1.0)
     assert missing is not None and missing.startswith("espeak-ng failed")

@@ -26,9 +26,10 @@ from stream_fakes import (
     wait_until,
 )
 
-from backroutine import audio, stream_audio
+from backroutine import audio
+from backroutine.audio import stream
+from backroutine.audio.stream import CHANNELS, RATE, Mixer, StreamPlayer, open_stream_player
 from backroutine.core import paths
-from backroutine.stream_audio import CHANNELS, RATE, Mixer, StreamPlayer, open_stream_player
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def device(monkeypatch: pytest.MonkeyPatch) -> Iterator[PullingDevice]:
 
 @pytest.fixture
 def tick() -> array:
-    samples = stream_audio._decode(paths.bundled_sounds_dir() / "tick.wav")
+    samples = stream._decode(paths.bundled_sounds_dir() / "tick.wav")
     assert samples is not None
     return samples
 
@@ -103,7 +104,7 @@ def test_a_cue_the_stream_was_too_late_for_is_dropped(tick: array) -> None:
     now = [100.0]
     mixer = Mixer(lambda: now[0])
     mixer.add(tick)
-    now[0] += stream_audio.MAX_DELAY + 0.5  # the stream asked for nothing meanwhile
+    now[0] += stream.MAX_DELAY + 0.5  # the stream asked for nothing meanwhile
     assert not any(pull_all(mixer, 2))  # a late tick would mislead: silence instead
     assert (mixer.dropped, mixer.finished) == (1, 0) and mixer.idle
 
@@ -114,7 +115,7 @@ def test_the_stream_flows_once_it_asks_for_blocks_as_it_plays() -> None:
     for _ in range(4):
         mixer.mix(BLOCK)  # its buffer, filled at once: the sound server may not be playing yet
     assert not mixer.flowing
-    now[0] += stream_audio.PERIOD_MSEC / 1000
+    now[0] += stream.PERIOD_MSEC / 1000
     mixer.mix(BLOCK)  # a period later: it is being played
     assert mixer.flowing
 
@@ -157,7 +158,7 @@ def test_play_hands_the_cue_to_the_stream_and_returns(calls: Calls, device: Pull
 
 def test_play_does_not_wait_for_the_stream(calls: Calls, monkeypatch: pytest.MonkeyPatch) -> None:
     idle = IdleDevice()
-    monkeypatch.setattr(stream_audio, "_open_device", lambda backends: idle)
+    monkeypatch.setattr(stream, "_open_device", lambda backends: idle)
     player = open_stream_player(ring=calls.ring, on_notice=calls.notice, warm_up=0)
     try:
         player.play("bell")  # nothing pulls: the cue waits in the mixer, play() does not
@@ -191,7 +192,7 @@ def test_play_after_close_is_harmless(calls: Calls, device: PullingDevice) -> No
 
 def test_drain_waits_for_the_end_bell(calls: Calls, monkeypatch: pytest.MonkeyPatch) -> None:
     slow = PullingDevice(pace=0.004)  # 10 ms blocks every 4 ms: the 2 s bell takes ~0.8 s
-    monkeypatch.setattr(stream_audio, "_open_device", lambda backends: slow)
+    monkeypatch.setattr(stream, "_open_device", lambda backends: slow)
     player = open_stream_player(ring=calls.ring, on_notice=calls.notice)
     try:
         player.play("bell")
@@ -205,7 +206,7 @@ def test_drain_waits_for_the_end_bell(calls: Calls, monkeypatch: pytest.MonkeyPa
 
 def test_drain_returns_at_once_when_idle(calls: Calls, monkeypatch: pytest.MonkeyPatch) -> None:
     idle = IdleDevice()
-    monkeypatch.setattr(stream_audio, "_open_device", lambda backends: idle)
+    monkeypatch.setattr(stream, "_open_device", lambda backends: idle)
     player = open_stream_player(ring=calls.ring, on_notice=calls.notice, warm_up=0)
     try:
         assert player.drain(0) is True  # nothing playing: no wait, even with no time given
@@ -231,7 +232,7 @@ def test_a_stream_that_stops_pulling_falls_back_to_the_bell_once(calls: Calls, t
     )
     try:
         player.play("start")  # fresh: into the stream
-        clock.now += stream_audio.STALL_AFTER + 1
+        clock.now += stream.STALL_AFTER + 1
         player.play("start")  # quiet for long: suspect (a Ctrl-Z would look the same)
         assert (player.failure, calls.rings) == (None, 0)
         clock.now += 1
@@ -252,7 +253,7 @@ def test_a_pause_in_pulling_is_not_a_failure(calls: Calls, tick: array) -> None:
     player = StreamPlayer(
         IdleDevice(), mixer, {"start": tick}, ring=calls.ring, on_notice=calls.notice, clock=clock
     )
-    clock.now += stream_audio.STALL_AFTER + 1
+    clock.now += stream.STALL_AFTER + 1
     player.play("start")  # suspect
     mixer.mix(BLOCK)  # the stream came back (after a Ctrl-Z, say)
     clock.now += 0.5
@@ -280,8 +281,8 @@ def test_the_routines_own_wav_is_decoded_up_front(
 ) -> None:
     mine = tone(tmp_path / "mine.wav", 0.2)
     decoded: list[str] = []
-    real = stream_audio._decode
-    monkeypatch.setattr(stream_audio, "_decode", lambda p: decoded.append(p.name) or real(p))
+    real = stream._decode
+    monkeypatch.setattr(stream, "_decode", lambda p: decoded.append(p.name) or real(p))
     player = open_stream_player(ring=calls.ring, on_notice=calls.notice, sounds=[mine])
     try:
         assert "mine.wav" in decoded and "tick.wav" in decoded  # all of them, before any cue

@@ -2,34 +2,87 @@
 
 playsound3 starts `gst-play-1.0` (or ffplay, afplay, winmm...) for every cue; a short cue may
 end before the sound server has played it, and the first one starts cold. The stream player
-(stream_audio.py) is used where a stream can be opened; this one where it cannot.
+(stream.py) is used where a stream can be opened; this one where it cannot.
 
-playsound3 itself is loaded through backroutine.audio._load_playsound3, on the worker thread.
+playsound3 itself is imported only by load_playsound3, on the worker thread (and by doctor):
+importing it starts its backend checks. missing_backend_reason is the cheap look before that.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import queue
+import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from backroutine import audio
-from backroutine.audio import (
-    BellPlayer,
-    Playback,
-    PlayFunction,
-    _describe,
-    _NoBackendError,
-    _notice_text,
-    resolve_sound,
-)
+from backroutine.audio.port import BellPlayer, describe_error, notice_text, resolve_sound
 from backroutine.core import paths
 
-NO_BACKEND_REASON = audio.NO_BACKEND_REASON
+NO_BACKEND_REASON = "no audio player found (install gstreamer or ffmpeg)"
+
+
+class Playback(Protocol):
+    """A sound being played, like subprocess.Popen (and playsound3's Sound.subprocess)."""
+
+    def poll(self) -> int | None: ...  # None while playing, else the exit code (0 = fine)
+
+    def terminate(self) -> None: ...
+
+
+# Starts playing a file and returns at once; None means nothing to watch (fire and forget).
+PlayFunction = Callable[[str], Playback | None]
+
+
+def quiet_playsound3_logging() -> None:
+    """playsound3 logs a warning when it finds no backend. With no logging configured Python
+    would print it to stderr, over the TUI; we report the problem ourselves instead."""
+    logging.getLogger("playsound3").addHandler(logging.NullHandler())
+
+
+class NoBackendError(Exception):
+    """playsound3 found no audio player to run."""
+
+
+def load_playsound3() -> tuple[PlayFunction, str]:
+    """playsound3's play function (non-blocking) and its backend name; raises when unusable."""
+    quiet_playsound3_logging()
+    import playsound3
+
+    backend = playsound3.DEFAULT_BACKEND
+    if not backend:
+        raise NoBackendError(NO_BACKEND_REASON)
+
+    def play(path: str) -> Playback:
+        # block=False: the call only starts a player process (a few ms), so the worker stays
+        # free to start the next cue while this one sounds; we reap the process later.
+        handle: Playback = playsound3.playsound(path, block=False).subprocess
+        return handle
+
+    return play, str(backend)
+
+
+def missing_backend_reason() -> str | None:
+    """A cheap look for playsound3's Linux backends on PATH (no process is started).
+
+    Only on Linux: macOS and Windows always have a built-in one. PLAYSOUND3_BACKEND means the
+    user chose a backend themselves, so we let playsound3 judge it.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("PLAYSOUND3_BACKEND"):
+        return None
+    found = (
+        shutil.which("gst-play-1.0")
+        or shutil.which("ffplay")
+        or (shutil.which("aplay") and shutil.which("mpg123"))  # playsound3's "alsa" needs both
+    )
+    return None if found else NO_BACKEND_REASON
 
 
 @dataclass
@@ -141,7 +194,7 @@ class SoundPlayer:
             if not self._noticed:
                 self._noticed = True
                 with suppress(Exception):
-                    self._on_notice(_notice_text(self._failure))
+                    self._on_notice(notice_text(self._failure))
             self._bell.play(sound)
             return
         path = resolve_sound(sound)
@@ -201,7 +254,7 @@ class SoundPlayer:
             if play is not None:
                 self._serve(play)
         except Exception as error:  # a bug here must cost the sound, not the session
-            self._fail(f"the sound player stopped ({_describe(error)})")
+            self._fail(f"the sound player stopped ({describe_error(error)})")
         finally:
             self._wind_down()
 
@@ -210,12 +263,12 @@ class SoundPlayer:
             return self._play_function
         self._enter_call(self._start_timeout, "the audio player did not start in time")
         try:
-            play, backend = audio._load_playsound3()  # looked up there: tests replace it
-        except _NoBackendError:
+            play, backend = load_playsound3()  # looked up at call time: tests replace it
+        except NoBackendError:
             self._fail(NO_BACKEND_REASON)
             return None
         except Exception as error:  # e.g. gst-play-1.0 present but broken: import raises
-            self._fail(f"the audio player could not start ({_describe(error)})")
+            self._fail(f"the audio player could not start ({describe_error(error)})")
             return None
         finally:
             self._leave_call()
@@ -244,7 +297,7 @@ class SoundPlayer:
         try:
             handle = play(str(request.path))
         except Exception as error:
-            self._fail(f"the audio player failed ({_describe(error)})")
+            self._fail(f"the audio player failed ({describe_error(error)})")
             return
         finally:
             self._leave_call()

@@ -1,107 +1,29 @@
-"""The speech port: speakers that say cues aloud through a speech program, or say nothing.
+"""The speaking thread: CommandSpeaker runs a speech program, one utterance at a time.
 
-People may follow a routine with their eyes closed, so a spoken "Switch sides" helps; but a
-voice problem must never crash or stall a session. Hence every speaker's say() returns at
-once and never raises, and the real speaker (CommandSpeaker) runs the speech program on one
-worker thread and goes quiet for good, telling the user once, when the program is broken.
-
-No Python speech library: a speech program (espeak-ng, espeak, macOS `say`, spd-say) is run
-with the text as one argv element after "--", never through a shell.
+No Python speech library: a speech program (espeak-ng, espeak, macOS `say`, spd-say; see
+backends.py) is run with the text as one argv element after "--", never through a shell. The
+program runs on one worker thread; the speaker goes quiet for good, telling the user once,
+when the program is broken.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
 import time
-import unicodedata
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Protocol
 
-MAX_TEXT = 200  # characters; a cue is a few words, anything longer is a mistake or an attack
-SPEECH_RATE = "150"  # words a minute: a little slower than the programs' default, calmer
-INSTALL_HINT = "install espeak-ng"
-NO_PROGRAM_NOTICE = (
-    "No voice: no speech program found (install espeak-ng). Cues are shown and played as sounds."
-)
+from backroutine.audio.port import describe_error
+from backroutine.speech.port import clean_text
 
 
 def _notice_text(program: str, reason: str) -> str:
     return f"No voice: {program} failed ({reason}). Cues are shown and played as sounds."
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text if len(text) <= 100 else text[:99] + "…"
-
-
-def clean_text(text: str, limit: int = MAX_TEXT) -> str:
-    """The text as it is spoken: control and format characters become spaces, runs of
-    whitespace one space, and at most `limit` characters (cut at a word when one is near)."""
-    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
-    cleaned = " ".join(cleaned.split())
-    if len(cleaned) <= limit:
-        return cleaned
-    cut = cleaned[:limit]
-    space = cut.rfind(" ")
-    if space >= limit // 2 and not cleaned[limit].isspace():
-        cut = cut[:space]
-    return cut.rstrip()
-
-
-class Speaker(Protocol):
-    """What the session needs from a voice. say() returns at once and never raises.
-
-    priority: higher is more important (the session uses 1 for countdown numbers, 2 for step
-    changes, 3 for cue texts and the end); see CommandSpeaker for what it decides.
-    """
-
-    # A read-only property here so that both plain attributes and properties satisfy it.
-    @property
-    def name(self) -> str: ...
-
-    def say(self, text: str, *, priority: int = 0) -> None: ...
-
-    def close(self) -> None: ...
-
-
-class SilentSpeaker:
-    """No voice at all (voice off, or no speech program)."""
-
-    name = "silent"
-
-    def say(self, text: str, *, priority: int = 0) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class RecordingSpeaker:
-    """For tests: remembers what it was asked to say (as given), and when."""
-
-    name = "recording"
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self.said: list[tuple[float, str]] = []
-        self.priorities: list[int] = []  # one per entry of `said`
-        self.closed = False
-
-    def say(self, text: str, *, priority: int = 0) -> None:
-        self.said.append((self._clock(), text))
-        self.priorities.append(priority)
-
-    def close(self) -> None:
-        self.closed = True
-
-
-# -- a real voice --------------------------------------------------------------------------
 
 
 class Utterance(Protocol):
@@ -291,7 +213,7 @@ class CommandSpeaker:
             while (request := self._next()) is not None:
                 self._speak(request)
         except Exception as error:  # a bug here must cost the voice, not the session
-            self._fail(f"the voice stopped ({_describe(error)})")
+            self._fail(f"the voice stopped ({describe_error(error)})")
 
     def _fail(self, reason: str) -> None:
         with self._wake:
@@ -322,7 +244,7 @@ class CommandSpeaker:
             try:
                 handle = self._run_function([*self._command, "--", request.text])
             except Exception as error:  # OSError: not found, not executable, ...
-                self._fail(_describe(error))
+                self._fail(describe_error(error))
                 return
             started = self._clock()
             while True:
@@ -343,113 +265,3 @@ class CommandSpeaker:
                 self._speaking = None
                 self._interrupt = False
                 self._wake.notify_all()
-
-
-# -- finding a speech program --------------------------------------------------------------
-
-
-def find_speech_command() -> list[str] | None:
-    """The speech program's argv up to the text (the speaker adds "--" and the text).
-
-    espeak-ng, then espeak, then macOS `say`, then spd-say (speech-dispatcher; --wait so the
-    program runs as long as it speaks). None when none is on PATH. Only looks (shutil.which);
-    starts nothing.
-    """
-    for name in ("espeak-ng", "espeak"):
-        path = shutil.which(name)
-        if path:
-            return [path, "-s", SPEECH_RATE]
-    if sys.platform == "darwin":  # on Linux a `say` on PATH may be anything
-        path = shutil.which("say")
-        if path:
-            return [path, "-r", SPEECH_RATE]
-    path = shutil.which("spd-say")
-    if path:
-        return [path, "--wait"]
-    return None
-
-
-def make_speaker(enabled: bool, *, on_notice: Callable[[str], None]) -> Speaker:
-    """A voice when enabled and a speech program is found; else silence.
-
-    Enabled without a program: silence and one notice, at once.
-    """
-    if not enabled:
-        return SilentSpeaker()
-    command = find_speech_command()
-    if command is None:
-        with suppress(Exception):
-            on_notice(NO_PROGRAM_NOTICE)
-        return SilentSpeaker()
-    return CommandSpeaker(command, on_notice=on_notice)
-
-
-# -- doctor --------------------------------------------------------------------------------
-
-
-def _check_command(command: list[str], speak: bool) -> list[str]:
-    """A quick argv showing the program runs: says a phrase aloud with speak, else silent."""
-    if speak:
-        return [*command, "--", "Voice check"]
-    name = os.path.basename(command[0])
-    if name in ("espeak-ng", "espeak"):
-        return [*command, "-q", "--", "Voice check"]  # -q: synthesise, play nothing
-    if name == "say":
-        return [command[0], "-v", "?"]  # lists the voices
-    return [command[0], "--version"]
-
-
-def describe_speech(*, speak: bool = False, timeout: float = 5.0) -> dict[str, object]:
-    """What `backroutine doctor` reports about the voice.
-
-    {"program", "command", "works", "hint", "reason"}: works means a speech program was found,
-    a quick check run of it (silent unless `speak`) exited 0 within `timeout` seconds, and a
-    sound device seems present. "reason" says why not; "hint" is "install espeak-ng" when the
-    program is missing or broken (None otherwise).
-    """
-    command = find_speech_command()
-    result: dict[str, object] = {
-        "program": command[0] if command else None,
-        "command": command,
-        "works": False,
-        "hint": INSTALL_HINT,
-        "reason": "no speech program found",
-    }
-    if command is None:
-        return result
-    reason = _run_check(_check_command(command, speak), timeout)
-    if reason is None:
-        reason = _missing_device_reason()
-        result["hint"] = None  # the program is fine: reinstalling it would not help
-    result.update(works=reason is None, reason=reason)
-    return result
-
-
-def _run_check(argv: list[str], timeout: float) -> str | None:
-    """None when the program ran fine, else why not."""
-    program = os.path.basename(argv[0])
-    try:
-        done = subprocess.run(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return f"{program} did not finish within {timeout:g} s"
-    except Exception as error:
-        return f"{program} failed ({_describe(error)})"
-    if done.returncode != 0:
-        lines = done.stderr.decode(errors="replace").strip().splitlines()
-        detail = f": {_describe(ValueError(lines[-1]))}" if lines else ""
-        return f"{program} failed with exit code {done.returncode}{detail}"
-    return None
-
-
-def _missing_device_reason() -> str | None:
-    # The sound port's cheap look for a sound device: espeak-ng exits 0 without one.
-    from backroutine.audio import _missing_device_reason as missing
-
-    return missing()

@@ -1,4 +1,5 @@
-"""The output device for stream_audio: a miniaudio playback stream, opened quietly.
+"""The output device for the stream player (stream.py): a miniaudio playback stream, opened
+quietly, and the error that says no stream could be opened.
 
 miniaudio is imported only inside open_device (its import loads a C library).
 """
@@ -8,8 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, Protocol
-
-from backroutine.audio import StreamUnavailable
 
 RATE = 44100  # the bundled sounds are 22050 Hz: an exact doubling
 CHANNELS = 1  # the cues are mono; the sound server spreads them over the speakers
@@ -24,8 +23,21 @@ PERIODS = 8
 # miniaudio's order of preference without JACK (its library prints to the terminal and may
 # try to start a server) and without the null backend (silence that claims to be a device).
 # PipeWire serves the PulseAudio protocol.
-_BACKENDS = ("wasapi", "dsound", "winmm", "coreaudio", "sndio", "audio4", "oss", "pulseaudio")
+_BACKENDS: tuple[str, ...] = (
+    "wasapi",
+    "dsound",
+    "winmm",
+    "coreaudio",
+    "sndio",
+    "audio4",
+    "oss",
+    "pulseaudio",
+)
 _BACKENDS += ("alsa", "aaudio", "opensl")
+
+
+class StreamUnavailable(Exception):
+    """No stream could be opened; the message says why, in words."""
 
 
 class Device(Protocol):
@@ -48,7 +60,7 @@ def open_device(backends: Sequence[str] | None) -> Device:
     usable = [backend for backend in wanted if backend in enabled]
     if not usable:
         raise StreamUnavailable("no sound system that miniaudio can use here")
-    return miniaudio.PlaybackDevice(  # type: ignore[return-value]
+    device: Device = miniaudio.PlaybackDevice(
         output_format=miniaudio.SampleFormat.SIGNED16,
         nchannels=CHANNELS,
         sample_rate=RATE,
@@ -57,6 +69,7 @@ def open_device(backends: Sequence[str] | None) -> Device:
         backends=usable,
         app_name="backroutine",
     )
+    return device
 
 
 _alsa_handler: object = None  # kept alive: ALSA holds a pointer to it

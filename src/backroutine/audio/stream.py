@@ -26,18 +26,19 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import suppress
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-from backroutine.audio import (
-    BellPlayer,
+from backroutine.audio.device import (
+    CHANNELS,
+    PERIOD_MSEC,
+    RATE,
+    Device,
     StreamUnavailable,
-    _describe,
-    _notice_text,
-    resolve_sound,
+    quiet_alsa,
 )
+from backroutine.audio.device import open_device as _open_device  # tests replace it here
+from backroutine.audio.port import BellPlayer, describe_error, notice_text, resolve_sound
 from backroutine.core import paths
-from backroutine.stream_device import CHANNELS, PERIOD_MSEC, RATE, Device, quiet_alsa
-from backroutine.stream_device import open_device as _open_device  # tests replace it here
 
 MAX_SECONDS = 30.0  # a longer cue file is cut here (as playsound3 stopped it)
 STALL_AFTER = 2.0  # no callback for this long, at two play() calls, is a dead stream
@@ -47,7 +48,7 @@ MAX_DELAY = 1.0  # a cue that would start later than this after play() is droppe
 _MAX = 32767
 _MIN = -32768
 
-Samples = array  # array("h"): 16-bit samples, mono
+Samples: TypeAlias = "array[int]"  # array("h"): 16-bit samples, mono
 
 
 class Mixer:
@@ -116,7 +117,7 @@ class Mixer:
             if not self._idle.is_set():
                 self._settle()
             return self._silence(count)
-        chunks = []
+        chunks: list[Samples] = []
         for voice in voices:
             samples, position = voice
             chunks.append(samples[position : position + count])
@@ -124,6 +125,7 @@ class Mixer:
         playing = [voice for voice in voices if voice[1] < len(voice[0])]
         self.finished += len(voices) - len(playing)
         self._voices = playing
+        block: Samples
         if len(chunks) == 1:
             block = chunks[0]
         else:
@@ -147,7 +149,7 @@ class Mixer:
             try:
                 block: bytes | Samples = self.mix(frames)
             except Exception as error:  # never into the audio thread: cffi would print it
-                self.broken = self.broken or _describe(error)
+                self.broken = self.broken or describe_error(error)
                 block = self._silence(frames * CHANNELS)
             frames = yield block
 
@@ -179,7 +181,7 @@ def _decode(path: Path) -> Samples | None:
         )
     except Exception:  # missing, unreadable, not a sound: that cue stays quiet
         return None
-    samples = decoded.samples
+    samples: Samples = decoded.samples
     limit = int(MAX_SECONDS * RATE) * CHANNELS
     return samples[:limit] if len(samples) > limit else samples
 
@@ -278,7 +280,7 @@ class StreamPlayer:
             if not self._noticed:
                 self._noticed = True
                 with suppress(Exception):
-                    self._on_notice(_notice_text(self._failure))
+                    self._on_notice(notice_text(self._failure))
             self._bell.play(sound)
             return
         if isinstance(sound, str) and sound in self._sounds:
@@ -384,7 +386,7 @@ def open_stream_player(
     try:
         import miniaudio  # noqa: F401 - the C library loads here, not at startup
     except Exception as error:
-        raise StreamUnavailable(f"miniaudio cannot be loaded ({_describe(error)})") from None
+        raise StreamUnavailable(f"miniaudio cannot be loaded ({describe_error(error)})") from None
     decoded: dict[str, Samples] = {}
     for name in sorted(paths.bundled_sound_names()):
         samples = _decode(paths.bundled_sounds_dir() / f"{name}.wav")
@@ -417,7 +419,7 @@ def _start_device(mixer: Mixer, backends: Sequence[str] | None, timeout: float) 
             outcome["error"] = str(error)
             return
         except Exception as error:  # MiniaudioError("failed to init device", -401)...
-            words = ", ".join(str(arg) for arg in error.args) or _describe(error)
+            words = ", ".join(str(arg) for arg in error.args) or describe_error(error)
             outcome["error"] = f"no sound device could be opened (miniaudio: {words})"
             return
         with lock:

@@ -1,9 +1,9 @@
 """What `backroutine doctor` finds out about sound, and `doctor --play`'s playing.
 
-The same order as make_player: the stream (miniaudio) where one opens, else playsound3; with
---play each bundled sound is played through it, one after the other, and said to have played
-or not. Whether anyone heard it, only the user can tell. Everything runs on a thread with a
-time limit: a hung sound server must not hang doctor.
+The same order as make_player (choose.py): the stream (miniaudio) where one opens, else
+playsound3; with --play each bundled sound is played through it, one after the other, and
+said to have played or not. Whether anyone heard it, only the user can tell. Everything runs
+on a thread with a time limit: a hung sound server must not hang doctor.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import time
 from contextlib import suppress
 from typing import Any
 
-from backroutine import audio
+from backroutine.audio import choose, device_probe
+from backroutine.audio.port import describe_error
 from backroutine.core import paths
 
 # The order a routine uses them in, so that the bell ends the test.
@@ -54,8 +55,8 @@ def probe(play_test_sound: bool = False, *, timeout: float | None = None) -> dic
     result = dict(found)
     works = bool(result.get("works"))
     report: dict[str, object] = {
-        "mode": audio.audio_mode_from_env(),
-        "sound_backend": audio.sound_backend_from_env(),
+        "mode": choose.audio_mode_from_env(),
+        "sound_backend": choose.sound_backend_from_env(),
         "works": works,
         "through": result.get("through") if works else None,
         "backend": result.get("backend"),
@@ -117,7 +118,7 @@ def describe_played(name: str, outcome: dict[str, object]) -> str:
 
 
 def _check(play: bool, deadline: float, played: dict[str, dict[str, object]]) -> dict[str, Any]:
-    backend = audio.sound_backend_from_env()
+    backend = choose.sound_backend_from_env()
     result: dict[str, Any] = {"stream": None, "playsound3": None, "backends": []}
     if backend != "playsound3":
         stream = _check_stream(play, deadline, played)
@@ -142,10 +143,10 @@ def _check_stream(
 ) -> dict[str, Any]:
     notices: list[str] = []
     try:
-        quick = {} if play else {"warm_up": 0.0}  # to play, wait for the stream to flow
-        player = audio._open_stream_player(ring=lambda: None, on_notice=notices.append, **quick)
+        warm_up = None if play else 0.0  # to play, wait for the stream to flow
+        player = choose.open_stream(ring=lambda: None, on_notice=notices.append, warm_up=warm_up)
     except Exception as error:  # StreamUnavailable says why in words
-        return {"works": False, "backend": None, "reason": str(error) or audio._describe(error)}
+        return {"works": False, "backend": None, "reason": str(error) or describe_error(error)}
     through = f"stream ({player.backend})"
     try:
         for name in _order() if play else ():
@@ -171,16 +172,18 @@ def _check_playsound3(
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"works": False, "backend": None, "backends": [], "reason": None}
     try:
-        audio._quiet_playsound3_logging()
+        from backroutine.audio.playsound import NO_BACKEND_REASON, quiet_playsound3_logging
+
+        quiet_playsound3_logging()
         import playsound3
 
         result["backends"] = list(playsound3.AVAILABLE_BACKENDS)
         backend = playsound3.DEFAULT_BACKEND
         result["backend"] = backend
         if not backend:
-            result["reason"] = audio.NO_BACKEND_REASON
+            result["reason"] = NO_BACKEND_REASON
             return result
-        no_device = audio._missing_device_reason()
+        no_device = device_probe.missing_device_reason()
         if no_device is not None:
             result["reason"] = no_device
             return result
@@ -191,7 +194,7 @@ def _check_playsound3(
             if not outcome["played"] and result["works"]:
                 result.update(works=False, reason=outcome["reason"])
     except Exception as error:
-        result.update(works=False, reason=f"the audio player failed ({audio._describe(error)})")
+        result.update(works=False, reason=f"the audio player failed ({describe_error(error)})")
     return result
 
 
