@@ -122,6 +122,15 @@ def _spoken_length(seconds: int) -> str:
     return " ".join(parts) or "0 seconds"
 
 
+def _spoken_bout(segment: Segment, step: Step) -> str:
+    """What a bout is, said after the step's name: "Hold 30 seconds", "10 reps", "2 minutes"."""
+    if step.kind == "hold":
+        return f"Hold {_spoken_length(segment.seconds)}"
+    if step.kind == "reps":
+        return f"{step.reps} reps"
+    return _spoken_length(segment.seconds)
+
+
 def spoken(event: Event, routine: Routine) -> tuple[str, int] | None:
     """What a voice says for an event, with its priority (higher interrupts lower): cue texts
     and the end 3, step changes 2, the last seconds 1. Reps and tempo phases come too fast
@@ -131,6 +140,10 @@ def spoken(event: Event, routine: Routine) -> tuple[str, int] | None:
     if isinstance(event, Finished):
         return ("Well done. That is the end of the routine.", 3) if event.completed else None
     if isinstance(event, SideChanged):
+        segment = event.segment
+        if segment.kind == "work":  # no rest between the sides: this is also the bout's start
+            bout = _spoken_bout(segment, routine.steps[segment.step])
+            return (f"Switch sides: {segment.name}, {event.side}. {bout}", 2)
         return (f"Switch sides: {event.side}", 2)
     if isinstance(event, SegmentStarted):
         segment = event.segment
@@ -140,11 +153,9 @@ def spoken(event: Event, routine: Routine) -> tuple[str, int] | None:
             return (f"Get ready: {segment.name}{side}", 2)
         if segment.kind == "rest":
             return (f"Rest, {_spoken_length(segment.seconds)}", 2)
-        if step.kind == "hold":
-            return (f"{segment.name}{side}. Hold {_spoken_length(segment.seconds)}", 2)
-        if step.kind == "reps":
-            return (f"{segment.name}{side}. {step.reps} reps", 2)
-        return (f"{segment.name}. {_spoken_length(segment.seconds)}", 2)
+        if step.kind == "duration":
+            side = ""  # a timed step's start does not say its side
+        return (f"{segment.name}{side}. {_spoken_bout(segment, step)}", 2)
     if isinstance(event, CountdownTick):
         return (str(event.seconds_left), 1)
     return None
@@ -152,12 +163,13 @@ def spoken(event: Event, routine: Routine) -> tuple[str, int] | None:
 
 def utterance(events: list[Event], routine: Routine) -> tuple[str, int] | None:
     """One thing to say for a batch of events: the most important, the latest among equals
-    (a switch of sides is said instead of the rest that starts with it)."""
+    (a switch of sides is said instead of the rest that starts with it, and instead of the
+    bout that starts with it when there is no rest: it names the bout itself)."""
     best: tuple[str, int] | None = None
     for event in events:
         said = spoken(event, routine)
         if said is not None and (best is None or said[1] >= best[1]):
             if best is not None and best[1] == said[1] and isinstance(event, SegmentStarted):
-                continue  # keep "switch sides" over the rest it comes with
+                continue  # keep "switch sides" over the rest or bout it comes with
             best = said
     return best

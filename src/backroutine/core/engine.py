@@ -83,8 +83,16 @@ class Finished:
     completed: bool  # False when stopped before the end, or skipped past the last step
 
 
-Event = SegmentStarted | SideChanged | CountdownTick | RepStarted | PhaseStarted | CueDue
-Event = Event | StepDone | Finished
+Event = (
+    SegmentStarted
+    | SideChanged
+    | CountdownTick
+    | RepStarted
+    | PhaseStarted
+    | CueDue
+    | StepDone
+    | Finished
+)
 
 # Events that close something (a step, a bout) sort before those that open the next thing at
 # the same moment, and are passed over when a jump lands exactly there.
@@ -113,15 +121,21 @@ def schedule(routine: Routine, timeline: Timeline) -> list[_Scheduled]:
     segments = timeline.segments
     for index, segment in enumerate(segments):
         step = routine.steps[segment.step]
-        add(segment.start, _OPENING, SegmentStarted(index, segment))
         previous = segments[index - 1] if index else None
-        if (
-            segment.side is not None
-            and previous is not None
+        switch = (  # the side this segment switches to, if it does
+            segment.side
+            if previous is not None
             and previous.step == segment.step
             and previous.side not in (None, segment.side)
-        ):
-            add(segment.start, _OPENING, SideChanged(segment.side, segment))
+            else None
+        )
+        # Sides switch in the rest between two bouts, which starts first (the switch is said
+        # instead of it); with no rest (`rest: 0`) the switch comes before the bout it opens.
+        if switch is not None and segment.kind == "work":
+            add(segment.start, _OPENING, SideChanged(switch, segment))
+        add(segment.start, _OPENING, SegmentStarted(index, segment))
+        if switch is not None and segment.kind != "work":
+            add(segment.start, _OPENING, SideChanged(switch, segment))
         if segment.kind in ("get_ready", "rest"):
             for left in range(min(COUNTDOWN_FROM, segment.seconds - 1), 0, -1):
                 add(segment.end - left, _OPENING, CountdownTick(left, segment))

@@ -1,8 +1,14 @@
-"""The desk-break screen: a countdown to the next break, and the break itself when it comes."""
+"""The desk-break screen: a countdown to the next break, and the break itself when it comes.
+
+It stays open all day, so it sleeps as much as it can: whole minutes while the break is more
+than a minute away, seconds only in the last minute, and one timer set to the moment the
+shown value changes (or the break timer asks to be looked at), never a polling interval.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from datetime import timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,8 +19,30 @@ from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
 from backroutine.core.breaks import BreakTimer
-from backroutine.core.durations import format_clock, format_seconds
+from backroutine.core.durations import format_seconds
 from backroutine.ui.richtext import data
+
+MINUTE = 60.0
+WAKE_LATE = 0.005  # wake this much after the shown value changes, so it has changed
+
+
+def countdown(remaining: float) -> tuple[str, str]:
+    """What the countdown shows for `remaining` seconds, and its unit: whole minutes, rounded
+    up, while more than a minute is left ("50", "minutes"), then "1:00" to "0:00"."""
+    if remaining > MINUTE:
+        return str(math.ceil(remaining / MINUTE)), "minutes"
+    seconds = math.ceil(max(0.0, remaining))
+    return f"{seconds // 60}:{seconds % 60:02d}", ""
+
+
+def until_change(remaining: float) -> float | None:
+    """Seconds until countdown(remaining) shows something else, as the break comes nearer:
+    the next whole minute while more than a minute is left, then the next whole second.
+    None once nothing is left."""
+    if remaining <= 0:
+        return None
+    size = MINUTE if remaining > MINUTE else 1.0
+    return remaining - (math.ceil(remaining / size) - 1) * size
 
 
 class BreakScreen(Screen[None]):
@@ -28,8 +56,9 @@ class BreakScreen(Screen[None]):
         super().__init__()
         self.timer = timer
         self.routine_name = routine_name
-        self._tick: Timer | None = None
+        self.wake_in: float | None = None  # seconds on the app's clock to the next look
         self._wake: Timer | None = None
+        self._shown: dict[str, str] = {}  # what each widget shows: repainted only on change
 
     def compose(self) -> ComposeResult:
         with Vertical(id="breaks", classes="panel"):
@@ -37,6 +66,7 @@ class BreakScreen(Screen[None]):
             yield Static(id="breaks-every")
             yield Static("Next break in", id="breaks-label")
             yield Digits("0:00", id="breaks-countdown")
+            yield Static(id="breaks-unit")
             yield Static(id="breaks-counts")
         yield Footer()
 
@@ -47,43 +77,59 @@ class BreakScreen(Screen[None]):
                 + (f", during {self.timer.hours}" if self.timer.hours else "")
             )
         )
-        # The countdown shows minutes: repaint every second is plenty; the break itself is
-        # woken for exactly, by the timer's own schedule.
-        self._tick = self.set_interval(1.0, self.show)
         self.look()
 
     def on_screen_resume(self) -> None:
         self.look()
 
     def look(self) -> None:
+        """Bring up the break when it is due, else show the countdown; then sleep until the
+        countdown shows something else or the timer asks to be looked at, whichever is first."""
         if self._wake is not None:
             self._wake.stop()
-        if self.timer.due() and self.app.screen is self:
+            self._wake = None
+        timer = self.timer
+        if timer.due() and self.app.screen is self:
+            self.wake_in = None
             self.app.push_screen(BreakDue(self.routine_name), self.app.answer_break)  # type: ignore[attr-defined]
             return
-        import time
-
-        delay = max(0.1, self.timer.next_wake() - time.monotonic())
-        self._wake = self.set_timer(delay, self.look)
+        # The app's clock is the timer's (monotonic, or a test's fake one): never time.* here.
+        delay = timer.next_wake() - self.app.clock()  # type: ignore[attr-defined]
+        if not timer.paused and timer.in_hours():
+            change = until_change(timer.remaining())
+            if change is not None:
+                delay = min(delay, change)
+        self.wake_in = max(0.0, delay)
+        self._wake = self.set_timer(self.wake_in + WAKE_LATE, self.look)
         self.show()
 
     def show(self) -> None:
-        label = self.query_one("#breaks-label", Static)
-        if self.timer.paused:
-            label.update("Paused (p to go on). Next break in")
-        elif not self.timer.in_hours():
-            label.update(f"Outside working hours ({self.timer.hours})")
+        timer = self.timer
+        remaining = timer.remaining()
+        if timer.paused:
+            label = "Paused (p to go on). Next break in"
+        elif not timer.in_hours():
+            label = f"Outside working hours ({timer.hours})"
         else:
-            at = datetime.now() + timedelta(seconds=self.timer.remaining())
-            label.update(f"Next break at {at.strftime('%H:%M')}, in")
-        value = format_clock(self.timer.remaining())
-        digits = self.query_one("#breaks-countdown", Digits)
-        if digits.value != value:
-            digits.update(value)
-        counts = self.timer.counts
-        self.query_one("#breaks-counts", Static).update(
-            f"Taken {counts.taken} · skipped {counts.skipped} · snoozed {counts.snoozed}"
+            at = self.app.now() + timedelta(seconds=remaining)  # type: ignore[attr-defined]
+            label = f"Next break at {at.strftime('%H:%M')}, in"
+        value, unit = countdown(remaining)
+        counts = timer.counts
+        self._put("#breaks-label", label)
+        self._put("#breaks-countdown", value)
+        self._put("#breaks-unit", unit)
+        self._put(
+            "#breaks-counts",
+            f"Taken {counts.taken} · skipped {counts.skipped} · snoozed {counts.snoozed}",
         )
+
+    def _put(self, selector: str, text: str) -> None:
+        if self._shown.get(selector) == text:
+            return
+        self._shown[selector] = text
+        widget = self.query_one(selector)
+        if isinstance(widget, Digits | Static):
+            widget.update(text)
 
     def action_break_now(self) -> None:
         self.app.push_screen(BreakDue(self.routine_name), self.app.answer_break)  # type: ignore[attr-defined]
