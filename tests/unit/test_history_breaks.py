@@ -327,7 +327,7 @@ def test_a_version_2_history_is_migrated_and_keeps_everything(tmp_path: Path) ->
         assert store.breaks() == []
         assert store.add_break(at=AT, outcome="taken", routine_id="desk-break") == 1
     with sqlite3.connect(tmp_path / DB_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (4,) == (history.SCHEMA_VERSION,)
+        assert db.execute("PRAGMA user_version").fetchone() == (history.SCHEMA_VERSION,)
         indexes = {
             name for (name,) in db.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")
         }
@@ -339,7 +339,7 @@ def test_a_version_2_history_is_migrated_and_keeps_everything(tmp_path: Path) ->
         assert store.breaks() == [BreakRecord(1, AT, "taken", "desk-break")]
 
 
-def test_a_version_1_history_goes_straight_to_version_4(tmp_path: Path) -> None:
+def test_a_version_1_history_goes_straight_to_the_latest_version(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
     db.executescript(V2_SCHEMA.split("CREATE TABLE checkins")[0] + "PRAGMA user_version = 1;")
     db.execute(
@@ -354,12 +354,12 @@ def test_a_version_1_history_goes_straight_to_version_4(tmp_path: Path) -> None:
         store.add_break(at=AT, outcome="skipped")
         assert [r.outcome for r in store.breaks()] == ["skipped"]
     with sqlite3.connect(tmp_path / DB_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (4,)
+        assert db.execute("PRAGMA user_version").fetchone() == (history.SCHEMA_VERSION,)
 
 
-def test_a_new_history_is_created_at_version_4(tmp_path: Path) -> None:
+def test_a_new_history_is_created_at_the_latest_version_with_breaks(tmp_path: Path) -> None:
     HistoryStore.open(tmp_path).close()
     with sqlite3.connect(tmp_path / DB_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (4,)
+        assert db.execute("PRAGMA user_version").fetchone() == (history.SCHEMA_VERSION,)
         columns = [row[1] for row in db.execute("PRAGMA table_info(breaks)")]
     assert columns == ["id", "at", "outcome", "routine_id", "minutes"]

@@ -575,7 +575,7 @@ def test_a_version_3_history_gets_levels_and_keeps_its_old_answers(tmp_path: Pat
         assert store.save_red_flags([], at=AT).current
         assert store.red_flags().current
     with sqlite3.connect(tmp_path / DB_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (4,)
+        assert db.execute("PRAGMA user_version").fetchone() == (history.SCHEMA_VERSION,)
         with pytest.raises(sqlite3.IntegrityError):
             db.execute("UPDATE sessions SET level = 6 WHERE id = 1")
 

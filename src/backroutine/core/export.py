@@ -7,11 +7,13 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
+from backroutine.core.function import ActivityRating
 from backroutine.core.health import Checkin
 from backroutine.core.history import BreakRecord, SessionRecord
 from backroutine.core.text import escaped
 
-# One table: a row per session and a row per check-in, oldest first.
+# One table: a row per session, check-in, desk break and activity rating, oldest first. New
+# columns go at the end, so a spreadsheet made from an older export still lines up.
 COLUMNS = (
     "type",
     "time",
@@ -31,6 +33,8 @@ COLUMNS = (
     "new_episode",
     "outcome",
     "minutes",
+    "activity",
+    "score",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,13 +80,24 @@ def _break_row(b: BreakRecord) -> dict[str, object]:
     }
 
 
+def _rating_row(r: ActivityRating) -> dict[str, object]:
+    return {
+        "type": "rating",
+        "time": r.at.isoformat(timespec="seconds"),
+        "activity": r.activity,
+        "score": r.score,
+    }
+
+
 def history_csv(
     sessions: Iterable[SessionRecord],
     checkins: Iterable[Checkin],
     breaks: Iterable[BreakRecord] = (),
+    ratings: Iterable[ActivityRating] = (),
 ) -> str:
     rows = [_session_row(s) for s in sessions] + [_checkin_row(c) for c in checkins]
     rows += [_break_row(b) for b in breaks]
+    rows += [_rating_row(r) for r in ratings]
     rows.sort(key=lambda row: datetime.fromisoformat(str(row["time"])))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

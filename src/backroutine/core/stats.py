@@ -15,12 +15,24 @@ DAYS_SHOWN = 14
 
 
 class SessionLike(Protocol):
-    routine_name: str
-    category: str
-    started_at: str
-    ended_at: str | None
-    status: str
-    active_seconds: float
+    # Read-only properties, so that frozen records (the history's SessionRecord) satisfy it.
+    @property
+    def routine_name(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def started_at(self) -> str: ...
+
+    @property
+    def ended_at(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def active_seconds(self) -> float: ...
 
 
 class BreakLike(Protocol):

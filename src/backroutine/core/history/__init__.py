@@ -21,10 +21,16 @@ checked them: the latest row is the current state, the earlier ones its history.
 
 The parts: common (the file's name, the error), sqlite (connections, locks, errors in words),
 schema (tables and migrations), files (private, no links, moved aside when damaged), records
-(the values kept and the checks on them), connect (opening, checked and migrated), store
-(HistoryStore) and empty (EmptyHistory).
+(the values kept and the checks on them), connect (opening, checked and migrated), base (the
+connection and its transactions), checkins and activities (their methods), store (HistoryStore)
+and empty (EmptyHistory).
+
+The activities the person named for the function score, and their ratings: at most three
+current ones, a removed one kept with its ratings; ratings given with a check-in are stored in
+the check-in's own transaction, so a bad one leaves nothing behind.
 """
 
+from backroutine.core.function import Activity, ActivityError, ActivityRating
 from backroutine.core.history.common import DB_NAME, HistoryError, timestamp
 from backroutine.core.history.empty import EmptyHistory
 from backroutine.core.history.files import refuse_link
@@ -50,6 +56,9 @@ __all__ = [
     "NOTE_MAX_CHARS",
     "SCHEMA_VERSION",
     "SETTING_KEY_MAX_CHARS",
+    "Activity",
+    "ActivityError",
+    "ActivityRating",
     "BreakRecord",
     "EmptyHistory",
     "FinalStatus",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from backroutine.core.function import Activity, ActivityRating
 from backroutine.core.health import Checkin, PlayedSession, RedFlagAnswers
 from backroutine.core.history.records import BreakRecord, SessionRecord
 
@@ -28,6 +29,12 @@ class EmptyHistory:
         return []
 
     def breaks(self, since: datetime | None = None) -> list[BreakRecord]:
+        return []
+
+    def activities(self, *, include_removed: bool = False) -> list[Activity]:
+        return []
+
+    def ratings(self, since: datetime | None = None) -> list[ActivityRating]:
         return []
 
     def close(self) -> None:

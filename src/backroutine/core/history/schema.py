@@ -7,7 +7,7 @@ import sqlite3
 from backroutine.core.history.common import _ADVICE, HistoryError
 from backroutine.core.history.sqlite import _rollback
 
-# Part of schema versions 2 and 3, never to be edited: a time as timestamp() writes it, ISO
+# Part of schema versions 2, 3 and 5, never to be edited: a time as timestamp() writes it, ISO
 # 8601 to the second with a zone offset in whole minutes, which julianday() can read.
 _V2_TIME = (
     "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
@@ -94,6 +94,42 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # (1), or the fourteen of SAFETY_RULES.md (2). Older answers are asked again.
         "ALTER TABLE red_flag_answers ADD COLUMN question_set INTEGER NOT NULL DEFAULT 1"
         " CHECK (typeof(question_set) = 'integer' AND question_set >= 1)",
+    ),
+    (
+        # The function score (core/function.py): the activities the person named. A removed
+        # activity keeps its row (removed_at set) so its past ratings keep their name; `key`
+        # is the case-folded name, unique among the current ones (Python folds Unicode case,
+        # SQLite's lower() only ASCII).
+        f"""
+        CREATE TABLE activities (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL
+                CHECK (typeof(name) = 'text' AND length(name) BETWEEN 1 AND 60),
+            key TEXT NOT NULL CHECK (typeof(key) = 'text' AND key <> ''),
+            added_at TEXT NOT NULL
+                CHECK (added_at {_V2_TIME} AND julianday(added_at) IS NOT NULL),
+            removed_at TEXT
+                CHECK (removed_at IS NULL OR (removed_at {_V2_TIME}
+                    AND julianday(removed_at) IS NOT NULL))
+        )
+        """,
+        "CREATE UNIQUE INDEX activities_current ON activities (key) WHERE removed_at IS NULL",
+        # One row per activity rated, with the pain check-in it came with (same transaction,
+        # same time) or none when rated on its own.
+        f"""
+        CREATE TABLE activity_ratings (
+            id INTEGER PRIMARY KEY,
+            activity_id INTEGER NOT NULL REFERENCES activities (id),
+            checkin_id INTEGER REFERENCES checkins (id),
+            at TEXT NOT NULL CHECK (at {_V2_TIME} AND julianday(at) IS NOT NULL),
+            score INTEGER NOT NULL
+                CHECK (typeof(score) = 'integer' AND score BETWEEN 0 AND 10),
+            created_at TEXT NOT NULL CHECK (created_at {_V2_TIME})
+        )
+        """,
+        "CREATE INDEX activity_ratings_at ON activity_ratings (julianday(at), id)",
+        "CREATE UNIQUE INDEX activity_ratings_once ON activity_ratings (checkin_id, activity_id)"
+        " WHERE checkin_id IS NOT NULL",
     ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)

@@ -1,30 +1,25 @@
-"""The history store of one data folder: sessions, check-ins, safety answers, desk breaks and
-settings, read and written through SQLite."""
+"""The history store of one data folder: sessions, check-ins, safety answers, desk breaks,
+activities and settings, read and written through SQLite. The check-ins are in checkins.py, the
+activities and their ratings in activities.py, the connection and transactions in base.py."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import TypeVar, cast
+from typing import Any, cast
 
 from backroutine.core.health import (
     LEGACY_RED_FLAG_KEYS,
-    PAIN_MAX,
-    PAIN_MIN,
     QUESTION_SET,
     RED_FLAG_KEYS,
-    SPASMS,
-    Checkin,
     PlayedSession,
     RedFlagAnswers,
-    Spasms,
 )
+from backroutine.core.history.activities import ActivityMethods
+from backroutine.core.history.checkins import CheckinMethods
 from backroutine.core.history.common import _ADVICE, DB_NAME, HistoryError, _Damaged, timestamp
 from backroutine.core.history.connect import _connect
 from backroutine.core.history.files import (
@@ -44,35 +39,14 @@ from backroutine.core.history.records import (
     SessionRecord,
     _check_count,
     _check_key,
-    _clean_note,
     _minutes,
-    _now,
     _seconds,
     _stamp,
 )
-from backroutine.core.history.sqlite import (
-    _history_error,
-    _retrying,
-    _rollback,
-)
-
-T = TypeVar("T")
 
 
-class HistoryStore:
+class HistoryStore(CheckinMethods, ActivityMethods):
     """The history database of one data folder. Open with HistoryStore.open(data_dir)."""
-
-    def __init__(self, path: Path, connection: sqlite3.Connection, notices: list[str]) -> None:
-        self.path = path
-        self.notices = notices  # things to tell the user once, e.g. a file moved aside
-        # How long a write or read waits for a lock held by another program, and what to call
-        # once when it starts waiting (to say so: a silent wait looks like a hang).
-        self.lock_wait: float | None = None  # None: LOCK_WAIT_SECONDS
-        self.on_wait: Callable[[], None] | None = None
-        # Opened read-only (core/readonly.py: the disk cannot be written): why, else None.
-        self.read_only: str | None = None
-        self._connection = connection
-        self._lock = threading.Lock()  # one connection, possibly used from several threads
 
     @classmethod
     def open(cls, data_dir: Path) -> HistoryStore:
@@ -165,7 +139,8 @@ class HistoryStore:
             f"SELECT {_COLUMNS} FROM sessions ORDER BY julianday(started_at) DESC, id DESC LIMIT ?",
             (-1 if limit is None else limit,),
         )
-        return [SessionRecord(*row) for row in rows]
+        # The table's columns are SessionRecord's fields, in order (_COLUMNS).
+        return [SessionRecord(*cast(tuple[Any, ...], row)) for row in rows]
 
     def played_sessions(self) -> list[PlayedSession]:
         """What the safety rules read of the sessions: the completed strengthening sessions
@@ -185,63 +160,6 @@ class HistoryStore:
                 hurt=reason == "pain",
             )
             for moment, category, level, status, reason in rows
-        ]
-
-    # -- check-ins ----------------------------------------------------------------------------
-
-    def add_checkin(
-        self,
-        *,
-        at: datetime,
-        pain: int,
-        spasms: str | None = None,
-        note: str | None = None,
-        new_episode: bool = False,
-    ) -> Checkin:
-        """Record how the back feels at a moment (naive: local time), possibly in the past;
-        the check-in as stored: with its id, `at` to the second and the note stripped."""
-        if isinstance(pain, bool) or not isinstance(pain, int) or not PAIN_MIN <= pain <= PAIN_MAX:
-            raise ValueError(
-                f"pain must be a whole number from {PAIN_MIN} to {PAIN_MAX}, not {pain!r}"
-            )
-        if spasms is not None and (not isinstance(spasms, str) or spasms not in SPASMS):
-            raise ValueError(f"spasms must be one of {SPASMS} or None, not {spasms!r}")
-        if not isinstance(new_episode, bool):
-            raise ValueError(f"new_episode must be True or False, not {new_episode!r}")
-        note = _clean_note(note)
-        stamp = _stamp("at", at)
-        cursor = self._write(
-            "INSERT INTO checkins (at, pain, spasms, note, new_episode, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (stamp, int(pain), spasms, note, int(new_episode), _now()),
-        )
-        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-        return Checkin(
-            at=datetime.fromisoformat(stamp),
-            pain=int(pain),
-            spasms=cast(Spasms | None, spasms),
-            note=note,
-            new_episode=new_episode,
-            id=cursor.lastrowid,
-        )
-
-    def checkins(self) -> list[Checkin]:
-        """All check-ins, oldest first by the moment they describe (then by id)."""
-        rows = self._read(
-            "SELECT id, at, pain, spasms, note, new_episode FROM checkins"
-            " ORDER BY julianday(at), id",
-            (),
-        )
-        return [
-            Checkin(
-                at=self._moment(at),
-                pain=pain,
-                spasms=spasms,  # the table's CHECK keeps it to SPASMS or NULL
-                note=note,
-                new_episode=bool(new_episode),
-                id=checkin_id,
-            )
-            for checkin_id, at, pain, spasms, note, new_episode in rows
         ]
 
     # -- red flags ----------------------------------------------------------------------------
@@ -357,7 +275,7 @@ class HistoryStore:
         """A small stored value, such as "first_run_done"; None if it was never set."""
         _check_key(key)
         rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
+        return cast(str, rows[0][0]) if rows else None  # the column is TEXT NOT NULL
 
     def set_setting(self, key: str, value: str) -> None:
         _check_key(key)
@@ -368,64 +286,6 @@ class HistoryStore:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-    def close(self) -> None:
-        with self._lock, contextlib.suppress(sqlite3.Error):
-            self._connection.close()  # closing twice is harmless
-
-    def __enter__(self) -> HistoryStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def _write(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
-        """One statement in its own write transaction, committed before returning."""
-        return self._transaction(lambda connection: connection.execute(sql, parameters))
-
-    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """work(connection) in one write transaction, committed before returning, retried as
-        a whole while the database is locked; rolled back if work raises."""
-        connection = self._connection
-        if self.read_only is not None:
-            raise HistoryError(
-                f"nothing was saved: the history is open read-only ({self.read_only})"
-            )
-
-        def attempt() -> T:
-            # IMMEDIATE takes the write lock up front: a read lock upgraded later can fail at
-            # once in WAL mode, without waiting for the busy timeout.
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(connection)
-                connection.execute("COMMIT")
-            except BaseException:
-                _rollback(connection)
-                raise
-            return result
-
-        with self._lock:
-            try:
-                return _retrying(connection, attempt, wait=self.lock_wait, on_wait=self.on_wait)
-            except sqlite3.Error as exc:
-                raise _history_error(exc, self.path) from None
-
-    def _read(self, query: str, parameters: tuple[object, ...]) -> list[tuple[object, ...]]:
-        with self._lock:
-            try:
-                return _retrying(
-                    self._connection,
-                    lambda: self._connection.execute(query, parameters).fetchall(),
-                    wait=self.lock_wait,
-                    on_wait=self.on_wait,
-                )
-            except sqlite3.Error as exc:
-                raise _history_error(exc, self.path) from None
 
     def reopen(self) -> HistoryStore:
         """A second connection to the same history (for a writer on another thread, so that
@@ -442,19 +302,6 @@ class HistoryStore:
         except _Damaged as exc:
             raise HistoryError(f"the history {self.path} cannot be used ({exc})") from None
         return HistoryStore(self.path, connection, [])
-
-    def _moment(self, text: object) -> datetime:
-        """A stored time read back, always aware; HistoryError if it was tampered with."""
-        try:
-            moment = datetime.fromisoformat(cast(str, text))
-        except (TypeError, ValueError):
-            moment = None
-        if moment is None or moment.utcoffset() is None:
-            raise HistoryError(
-                f"the history {self.path} holds a time that cannot be read ({text!r}); "
-                f"move the file away {_ADVICE}"
-            )
-        return moment
 
     def _answers(
         self, answered_at: object, yes: object, checked_at: object, question_set: object

@@ -1,0 +1,106 @@
+"""What every part of the store stands on: its one connection, one write transaction at a time
+(retried while another program holds the lock), reads, and times read back."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self, TypeVar, cast
+
+from backroutine.core.history.common import _ADVICE, HistoryError
+from backroutine.core.history.sqlite import _history_error, _retrying, _rollback
+
+T = TypeVar("T")
+
+
+class StoreBase:
+    """The connection and the transactions; HistoryStore adds what is kept (its parts are
+    split over a few modules, each a class of methods on this base)."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, notices: list[str]) -> None:
+        self.path = path
+        self.notices = notices  # things to tell the user once, e.g. a file moved aside
+        # How long a write or read waits for a lock held by another program, and what to call
+        # once when it starts waiting (to say so: a silent wait looks like a hang).
+        self.lock_wait: float | None = None  # None: LOCK_WAIT_SECONDS
+        self.on_wait: Callable[[], None] | None = None
+        # Opened read-only (core/readonly.py: the disk cannot be written): why, else None.
+        self.read_only: str | None = None
+        self._connection = connection
+        self._lock = threading.Lock()  # one connection, possibly used from several threads
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._connection.close()  # closing twice is harmless
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _write(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
+        """One statement in its own write transaction, committed before returning."""
+        return self._transaction(lambda connection: connection.execute(sql, parameters))
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """work(connection) in one write transaction, committed before returning, retried as
+        a whole while the database is locked; rolled back if work raises."""
+        connection = self._connection
+        if self.read_only is not None:
+            raise HistoryError(
+                f"nothing was saved: the history is open read-only ({self.read_only})"
+            )
+
+        def attempt() -> T:
+            # IMMEDIATE takes the write lock up front: a read lock upgraded later can fail at
+            # once in WAL mode, without waiting for the busy timeout.
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback(connection)
+                raise
+            return result
+
+        with self._lock:
+            try:
+                return _retrying(connection, attempt, wait=self.lock_wait, on_wait=self.on_wait)
+            except sqlite3.Error as exc:
+                raise _history_error(exc, self.path) from None
+
+    def _read(self, query: str, parameters: tuple[object, ...]) -> list[tuple[object, ...]]:
+        with self._lock:
+            try:
+                return _retrying(
+                    self._connection,
+                    lambda: self._connection.execute(query, parameters).fetchall(),
+                    wait=self.lock_wait,
+                    on_wait=self.on_wait,
+                )
+            except sqlite3.Error as exc:
+                raise _history_error(exc, self.path) from None
+
+    def _moment(self, text: object) -> datetime:
+        """A stored time read back, always aware; HistoryError if it was tampered with."""
+        try:
+            moment = datetime.fromisoformat(cast(str, text))
+        except (TypeError, ValueError):
+            moment = None
+        if moment is None or moment.utcoffset() is None:
+            raise HistoryError(
+                f"the history {self.path} holds a time that cannot be read ({text!r}); "
+                f"move the file away {_ADVICE}"
+            )
+        return moment
