@@ -13,6 +13,7 @@ from backroutine.core.engine import Session
 from backroutine.core.history import HistoryStore
 from backroutine.core.loading import load_text
 from backroutine.ui.app import BackroutineApp, make_app
+from fakes import FakeClock
 
 ROUTINE = """\
 name: Test flow
@@ -30,14 +31,6 @@ steps:
     cues: [{at: 50%, say: Breathe out}]
   - {name: Tilt, reps: 2, tempo: 1-1-1}
 """
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -68,7 +61,7 @@ class Rig:
 
 @pytest.fixture
 def rig(tmp_path: Path):
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     routine = load_text(ROUTINE, path=tmp_path / "test-flow.yaml")
     store = HistoryStore.open(tmp_path / "data")
     sounds = RecordingPlayer(clock=clock)

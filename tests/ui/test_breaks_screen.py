@@ -5,7 +5,6 @@ app's clock. Headless, with a fake clock; the screen's timers are recorded, not 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +18,7 @@ from backroutine.core.history import HistoryStore
 from backroutine.core.loading import load_text
 from backroutine.ui.app import make_app
 from backroutine.ui.screens.breaks import BreakDue, BreakScreen, countdown, until_change
-
-
-class Clock:
-    """Monotonic seconds and the wall clock that goes with them (10:00 UTC at the start)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wall(self) -> datetime:
-        return datetime(2026, 11, 25, 10, 0, tzinfo=UTC) + timedelta(seconds=self.now - 1000.0)
+from fakes import FakeClock
 
 
 @pytest.mark.parametrize(("remaining", "shown", "change"), [
@@ -57,7 +44,7 @@ def test_minutes_then_seconds(
 def rig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The app in break mode, its timer 50 minutes; the screen's timers are recorded and kept
     dormant, and a polling interval fails the test."""
-    clock = Clock()
+    clock = FakeClock()
     timer = BreakTimer(50 * 60, clock=clock, wall=clock.wall)
     store = HistoryStore.open(tmp_path / "data")
     routine = load_text("name: Tiny break\ncategory: gentle\nsteps: [{name: Stand, duration: 1s}]\n",

@@ -273,7 +273,7 @@ async def test_voice_in_the_tui(tmp_path) -> None:
 
     from .conftest import ROUTINE, FakeClock, fixed_now
 
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     speaker = RecordingSpeaker(clock=clock)
     store = HistoryStore.open(tmp_path / "data")
     routine = load_text(ROUTINE, path=tmp_path / "test-flow.yaml")

@@ -20,15 +20,6 @@ from backroutine.audio.stream import CHANNELS, RATE, Mixer
 BLOCK = RATE // 100  # frames in a 10 ms block
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.002)
-    return condition()
-
-
 def pull_all(mixer: Mixer, blocks: int) -> array:
     out = array("h")
     for _ in range(blocks):

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,23 +31,7 @@ from backroutine.audio import (
     probe,
 )
 from backroutine.core import paths
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
-
-
-class FakeClock:
-    def __init__(self, now: float = 100.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from fakes import FakeClock, wait_until
 
 
 class Calls:
@@ -231,7 +215,7 @@ def test_the_cheap_check_looks_for_a_sound_device_or_server(
 
 
 def test_the_bell_rings_for_loud_cues_and_files_only(calls: Calls) -> None:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     bell = BellPlayer(calls.ring, clock=clock)
     for sound in ["start", "rest", "side", "bell", "chime", "cue.wav", Path("x/y.wav")]:
         before = calls.rings
@@ -439,7 +423,7 @@ def test_a_full_queue_drops_requests_without_blocking(
 
 
 def test_requests_that_waited_too_long_are_dropped(calls: Calls) -> None:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     gate = threading.Event()
 
     def play(path: str) -> None:

@@ -18,17 +18,7 @@ from backroutine.core.engine import (
     StepDone,
 )
 from backroutine.core.loading import load_text
-
-
-class FakeClock:
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from fakes import FakeClock
 
 
 def routine(text: str):

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stream_fakes import Calls, PullingDevice, install, wait_until
+from stream_fakes import Calls, PullingDevice, install
 
 from backroutine import audio
 from backroutine.audio import BellPlayer, RecordingPlayer, choose, make_player, playsound, stream
 from backroutine.audio.stream import StreamPlayer, open_stream_player
 from backroutine.core import paths
+from fakes import wait_until
 
 
 @pytest.fixture

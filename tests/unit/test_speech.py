@@ -28,15 +28,7 @@ from backroutine.speech import (
     make_speaker,
     worker,
 )
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
+from fakes import wait_until
 
 
 class FakeProcess:

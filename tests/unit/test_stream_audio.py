@@ -23,13 +23,13 @@ from stream_fakes import (
     install,
     pull_all,
     tone,
-    wait_until,
 )
 
 from backroutine import audio
 from backroutine.audio import stream
 from backroutine.audio.stream import CHANNELS, RATE, Mixer, StreamPlayer, open_stream_player
 from backroutine.core import paths
+from fakes import FakeClock, wait_until
 
 
 @pytest.fixture
@@ -214,14 +214,6 @@ def test_drain_returns_at_once_when_idle(calls: Calls, monkeypatch: pytest.Monke
         assert player.drain(0.05) is False  # nothing pulls: it gives up at its time limit
     finally:
         player.close()
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_a_stream_that_stops_pulling_falls_back_to_the_bell_once(calls: Calls, tick: array) -> None:

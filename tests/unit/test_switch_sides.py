@@ -10,14 +10,7 @@ from backroutine.core.announce import describe, loudest, utterance
 from backroutine.core.engine import Event, SegmentStarted, Session, SideChanged
 from backroutine.core.loading import load_text
 from backroutine.core.model import Routine
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
+from fakes import FakeClock
 
 
 def routine(step: str) -> Routine:
@@ -29,7 +22,7 @@ def routine(step: str) -> Routine:
 
 def batches(r: Routine) -> list[tuple[float, list[Event]]]:
     """The events a client gets, batch by batch, waking when the session asks."""
-    clock = FakeClock()
+    clock = FakeClock(500.0)
     session = Session(r, clock=clock)
     out = [(0.0, session.start())]
     while session.state == "running":

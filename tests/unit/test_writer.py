@@ -15,6 +15,7 @@ from backroutine.core.history import HistoryError, HistoryStore
 from backroutine.core.loading import load_text
 from backroutine.core.recording import SAVE_EVERY, SessionRecorder
 from backroutine.core.writer import HistoryWriter, finish_writing
+from fakes import FakeClock
 
 
 class FlakyStore:
@@ -109,16 +110,8 @@ def test_a_write_that_is_a_bug_does_not_stop_the_others() -> None:
 ROUTINE = "name: Hold\ncategory: gentle\ndefaults: {get_ready: 0}\nsteps: [{name: H, hold: 60s}]\n"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 10.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_progress_is_saved_every_few_seconds_of_a_bout(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock(10.0)
     session = Session(load_text(ROUTINE, path=tmp_path / "hold.yaml"), clock=clock)
     store = HistoryStore.open(tmp_path / "data")
     writer = HistoryWriter(store)
@@ -140,7 +133,7 @@ def test_progress_is_saved_every_few_seconds_of_a_bout(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("late", "excused"), [(1.5, 0.0), (10.0, 10.0)])
 def test_a_stall_of_the_process_is_a_pause(tmp_path: Path, late: float, excused: float) -> None:
-    clock, real = Clock(), Clock()
+    clock, real = FakeClock(10.0), FakeClock(10.0)
     session = Session(load_text(ROUTINE, path=tmp_path / "hold.yaml"), clock=clock)
     guard = StallGuard(session, real=real)
     session.start()
@@ -156,7 +149,7 @@ def test_a_stall_of_the_process_is_a_pause(tmp_path: Path, late: float, excused:
 def test_a_preview_is_not_a_stall(tmp_path: Path) -> None:
     # At --speed 100 the session's clock runs 100 times faster than real time: only real
     # lateness counts.
-    clock, real = Clock(), Clock()
+    clock, real = FakeClock(10.0), FakeClock(10.0)
     session = Session(load_text(ROUTINE, path=tmp_path / "hold.yaml"), clock=clock)
     guard = StallGuard(session, real=real)
     session.start()
