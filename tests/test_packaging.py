@@ -48,6 +48,16 @@ def test_the_wheel_contains_the_library_and_sounds(wheel: Path) -> None:
         assert f"backroutine/sounds/{sound}.wav" in names
 
 
+def test_the_wheel_has_the_cli_package_behind_the_entry_point(wheel: Path) -> None:
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
+    assert "backroutine/cli/__init__.py" in names and "backroutine/cli/common.py" in names
+    assert "backroutine/cli.py" not in names  # a module beside the package would be shadowed
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    text = archive.read(entry_points).decode()
+    assert "backroutine = backroutine.cli:main" in text
+
+
 def test_an_installed_copy_lists_the_library_from_any_folder(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(

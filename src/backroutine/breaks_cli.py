@@ -10,19 +10,30 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history
+from backroutine.cli.common import EXIT_OK, EXIT_USAGE, UserError
+from backroutine.cli.common import data_dir as _data_dir
+from backroutine.cli.common import open_history as _open_history
 from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
 from backroutine.core.clock import local_now
 from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
+from backroutine.core.engine import Session
+from backroutine.core.model import Routine
 from backroutine.core.text import escaped
 from backroutine.core.writer import HistoryWriter, finish_writing, open_writer
+from backroutine.services.breaks import BreakAnswers
+from backroutine.services.history import History, or_no_history
+
+if TYPE_CHECKING:
+    from backroutine.plain import Keys
 
 DEFAULT_EVERY = 50 * 60
 MIN_EVERY = 10  # seconds; a real interval is 30-60 minutes, shorter ones are for trying it
 BREAK_MESSAGE = "Time for a break: stand up, walk a little, move your back gently."
+KEY_ANSWERS = {"5": "snooze5", "1": "snooze10", "s": "skip"}  # the keys of the answers
 
 
 def every_seconds(text: str | None) -> int:
@@ -56,7 +67,9 @@ def notify_terminal(stream, title: str, body: str) -> None:  # type: ignore[no-u
 
 
 def breaks(args: argparse.Namespace) -> int:
-    from backroutine.cli import _refuse_if_locked, _terminal_problem, resolve_routine
+    from backroutine.cli.common import refuse_if_locked as _refuse_if_locked
+    from backroutine.cli.common import resolve_routine
+    from backroutine.cli.common import terminal_problem as _terminal_problem
 
     every = every_seconds(args.every)
     hours = hours_of(args.hours)
@@ -89,18 +102,20 @@ class PlainBreaks:
     def __init__(
         self,
         timer: BreakTimer,
-        routine,
-        store,
+        routine: Routine,
+        store: History | None,
         *,
-        keys=None,
-        clock=time.monotonic,  # type: ignore[no-untyped-def]
-        out=None,
+        keys: Keys | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        out: TextIO | None = None,
     ) -> None:
         from backroutine.plain import KeyReader, NoKeys
 
         self.timer = timer
         self.routine = routine
-        self.store = store
+        self.store = or_no_history(store)
+        # Takes the answers to the timer and the history (never stopping over the history).
+        self.answers = BreakAnswers(timer, routine, self.store, on_problem=self.say)
         self.clock = clock
         self.out = out or sys.stdout
         if keys is None:
@@ -159,23 +174,13 @@ class PlainBreaks:
         )
         return EXIT_OK
 
-    def record(self, outcome: str, minutes: float | None = None) -> None:
-        if self.store is None:
-            return
-        try:
-            self.store.add_break(
-                at=local_now(), outcome=outcome, routine_id=self.routine.id, minutes=minutes
-            )
-        except Exception as exc:  # a history problem must not stop the reminders
-            self.say(f"(not recorded: {exc})")
-
     def offer(self) -> bool:
         """Announce a break and act on the answer; False when the person quits."""
         notify_terminal(self.out, "backroutine", BREAK_MESSAGE)
         self.say(BREAK_MESSAGE)
         if not self.interactive:
-            # Nobody can answer: announce it and start the next interval (not counted).
-            self.timer.skipped()
+            # Nobody can answer: announce it and start the next interval (not recorded).
+            self.answers.passed()
             self.say(self.next_text())
             return True  # and go on: the reminders run until stopped
         self.say(
@@ -185,50 +190,32 @@ class PlainBreaks:
         while True:
             key = self.keys.read(None)
             if key in ("\n", "\r", "enter", "y"):
-                why = self.locked()
+                why = self.answers.lock()
                 if why:  # the safety rules changed since the reminders started
                     self.say(f"Not now: {why}")
-                    self.timer.skipped()
+                    self.answers.passed()
                     break
-                minutes = self.play()
-                self.timer.taken()
-                self.record("taken", minutes)
+                self.answers.taken(self.play())
                 break
-            if key in ("5", "1"):
-                seconds = 300 if key == "5" else 600
-                self.timer.snooze(seconds)
-                self.record("snoozed")
-                self.say(f"Snoozed for {seconds // 60} minutes.")
-                return True
             if key == "q":
                 return False
-            if key == "s":
-                self.timer.skipped()
-                self.record("skipped")
-                self.say("Skipped.")
-                break
+            answer = KEY_ANSWERS.get(key or "")
+            if answer is not None:
+                self.say(self.answers.answer(answer))
+                if answer == "skip":
+                    break
+                return True  # snoozed: the next break is the snoozed one
         self.say(self.next_text())
         return True
-
-    def locked(self) -> str | None:
-        """Why the break routine cannot be played now, or None."""
-        from backroutine.core.progression import assess_history, routine_lock
-
-        try:
-            progress = assess_history(self.store, now=local_now())
-        except Exception as exc:  # a history problem must not stop the reminders
-            self.say(f"(the history could not be read: {exc})")
-            return None
-        return routine_lock(progress, self.routine.category, self.routine.level)
 
     def _length(self) -> int:
         from backroutine.core.timeline import expand
 
         return expand(self.routine).total_seconds
 
-    def play(self) -> float:
+    def play(self) -> Session:
+        """Play the break's routine (to its end, or until stopped); the session played."""
         from backroutine import audio
-        from backroutine.core.engine import Session
         from backroutine.core.recording import SessionRecorder
         from backroutine.plain import PlainPlayer, terminal_bell
 
@@ -250,4 +237,4 @@ class PlainBreaks:
             ).run()
         finally:
             player.close()
-        return round(session.active_seconds / 60, 1)
+        return session

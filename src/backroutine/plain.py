@@ -15,15 +15,17 @@ import textwrap
 import tty
 from collections.abc import Callable
 from types import FrameType
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from backroutine.audio import Player
 from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
-from backroutine.core.announce import describe, loudest, utterance
+from backroutine.core.announce import describe
 from backroutine.core.durations import format_clock
-from backroutine.core.engine import Session, StallGuard
+from backroutine.core.engine import Event, Session
 from backroutine.core.recording import SessionRecorder
 from backroutine.core.text import escaped
+from backroutine.services.checkins import read_pain
+from backroutine.services.conductor import SessionConductor
 
 if TYPE_CHECKING:
     from backroutine.speech import Speaker
@@ -57,7 +59,7 @@ class KeyReader:
 
     def __init__(self, stream: TextIO) -> None:
         self.fd = stream.fileno()
-        self._saved: list | None = None
+        self._saved: list[Any] | None = None  # the terminal's settings, restored on exit
 
     def __enter__(self) -> KeyReader:
         self._saved = termios.tcgetattr(self.fd)
@@ -127,8 +129,14 @@ class PlainPlayer:
         self.out = out
         self.keys = keys
         self.speed = speed
-        self.muted = False
-        self.clock = session.clock
+        # Records, sounds and speaks the events; this player only prints them and reads keys.
+        self.conductor = SessionConductor(
+            session, recorder, player=player, speaker=speaker, speed=speed
+        )
+
+    @property
+    def muted(self) -> bool:
+        return self.conductor.muted
 
     def say(self, text: str) -> None:
         elapsed = format_clock(self.session.active_seconds)
@@ -151,19 +159,12 @@ class PlainPlayer:
         if self.keys.interactive:
             self.note(KEYS_HELP)
 
-    def handle(self, events: list) -> None:
-        self.recorder.saw(events)
+    def handle(self, events: list[Event]) -> None:
+        """A line for each event (the conductor has recorded, sounded and spoken them)."""
         for event in events:
             line = describe(event, self.routine, self.session.next_segment)
             if line:
                 self.say(line)
-        if not self.muted:
-            sound = loudest(events)
-            if sound is not None:
-                self.player.play(sound)
-            said = utterance(events, self.routine) if self.speaker is not None else None
-            if said is not None:
-                self.speaker.say(said[0], priority=said[1])  # type: ignore[union-attr]
 
     def run(self) -> int:
         """Play to the end. Returns the exit code."""
@@ -176,21 +177,17 @@ class PlainPlayer:
 
         for signum in ending:
             signal.signal(signum, on_term)
-        guard = StallGuard(self.session)
+        conductor = self.conductor
         try:
             with self.keys:
                 self.intro()
-                events = self.session.start()
-                self.recorder.started()  # the row exists from the first segment on
-                self.handle(events)
-                while self.session.state != "finished":
-                    timeout = self._timeout()
-                    guard.expect(timeout, self.session.next_wake())
-                    key = self.keys.read(timeout)
-                    guard.check()  # stopped (Ctrl-Z, SIGSTOP) while waiting: a pause
+                self.handle(conductor.start())
+                while not conductor.finished:
+                    key = self.keys.read(conductor.next_wait())
+                    conductor.woke()  # stopped (Ctrl-Z, SIGSTOP) while waiting: a pause
                     if key is not None and self.on_key(key):
                         return 0
-                    self.handle(self.session.update())
+                    self.handle(conductor.update())
         except (KeyboardInterrupt, Stop):
             self.stop("signal")
             self.note("Stopped. The session is saved as stopped.")
@@ -229,8 +226,9 @@ class PlainPlayer:
                 self.out.write(f"\r\x1b[KHow is your back now, 0-10? {typed}")
                 self.out.flush()
         self.note("")
-        if typed and 0 <= int(typed) <= 10:
-            self.note(self.on_pain(int(typed)))
+        pain = read_pain(typed)
+        if pain is not None:
+            self.note(self.on_pain(pain))
             return True
         if typed:
             self.note("Not saved: the score must be 0 to 10.")
@@ -251,30 +249,23 @@ class PlainPlayer:
             for line in self.standing():
                 self.note(line)
 
-    def _timeout(self) -> float | None:
-        wake = self.session.next_wake()
-        if wake is None:
-            return None
-        return max(0.0, (wake - self.clock()) / self.speed)
-
     def stop(self, reason: str) -> None:
-        if self.session.state != "finished":
-            self.session.stop()
-        self.recorder.finish("stopped", reason=reason)
+        self.conductor.stop(reason)
 
     def on_key(self, key: str) -> bool:
         """Act on a key; True when the player should end now."""
         session = self.session
+        conductor = self.conductor
         if key == "space":
-            session.toggle_pause()
-            self.say("Paused. Press space to go on." if session.state == "paused" else "Resumed.")
+            paused = conductor.toggle_pause()
+            self.say("Paused. Press space to go on." if paused else "Resumed.")
         elif key in ("n", "right"):
-            self.handle(session.skip())
+            self.handle(conductor.skip())
         elif key in ("p", "left"):
-            self.handle(session.back())
+            self.handle(conductor.back())
         elif key == "m":
-            self.muted = not self.muted
-            self.say("Sound off." if self.muted else "Sound on.")
+            muted = conductor.toggle_mute()
+            self.say("Sound off." if muted else "Sound on.")
         elif key == "?":
             self.note(KEYS_HELP)
         elif key == "h":
@@ -282,7 +273,7 @@ class PlainPlayer:
             return True
         elif key == "q":
             was_running = session.state == "running"
-            session.pause()
+            conductor.pause()
             self.note(
                 "Quit this routine? Press y to stop (it is saved as stopped), "
                 "any other key to go on."
@@ -293,7 +284,7 @@ class PlainPlayer:
                 self.say("Stopped.")
                 return True
             if was_running:
-                session.resume()
+                conductor.resume()
             self.say("Going on.")
         return False
 

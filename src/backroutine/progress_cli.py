@@ -7,14 +7,18 @@ import sys
 import textwrap
 from datetime import date, datetime, time, timedelta, timezone
 
-from backroutine.cli import EXIT_OK, EXIT_USAGE, UserError, _data_dir, _open_history, _print_json
+from backroutine.cli.common import EXIT_OK, EXIT_USAGE, UserError
+from backroutine.cli.common import data_dir as _data_dir
+from backroutine.cli.common import open_history as _open_history
+from backroutine.cli.common import print_json as _print_json
 from backroutine.core import advice
 from backroutine.core.clock import local_now
 from backroutine.core.health import RED_FLAGS, SPASMS, RedFlagAnswers
 from backroutine.core.progression import Progress, assess_history
 from backroutine.core.stats import minutes_bars, sparkline
 from backroutine.core.text import describe_char, escaped, first_unsafe
-from backroutine.services.checkins import record_checkin
+from backroutine.services.advice import answers_advice, see_a_professional
+from backroutine.services.checkins import read_pain, record_checkin
 
 
 def _store(args: argparse.Namespace, *, create: bool = True):
@@ -57,8 +61,9 @@ def ask_pain(prompt: str = "How is your back now, from 0 (no pain) to 10 (worst)
             return None
         if not answer:
             return None
-        if answer.isdigit() and 0 <= int(answer) <= 10:
-            return int(answer)
+        pain = read_pain(answer)
+        if pain is not None:
+            return pain
         print("Please type a whole number from 0 to 10, or press Enter to skip.")
 
 
@@ -128,12 +133,7 @@ def status(args: argparse.Namespace) -> int:
 def status_text(progress: Progress) -> str:
     """Where the person stands, in words: one line per fact, one line per reason (no wrapping,
     so a screen reader or a pipe gets each whole)."""
-    lines = []
-    for urgency, facts in progress.advice_by_urgency():  # the advice first
-        lines.append(f"{advice.URGENCY_ADVICE[urgency]} Because:")
-        lines += [f"- {fact}" for fact in facts]
-    if progress.red_flag_open:
-        lines.append(advice.MARK_CHECKED)
+    lines = see_a_professional(progress).lines()  # the advice first
     if lines:
         lines.append("")
     if progress.pain is None:
@@ -258,11 +258,11 @@ def safety(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_flags_dict(flags))
         return EXIT_OK
-    lines = advice.flags_advice(flags.open_flags)
-    if lines:
-        print("\n".join(_wrap(line) for line in lines))
+    said = answers_advice(flags)
+    if said.flags_open:
+        print("\n".join(_wrap(line) for line in said.lines))
     elif not args.checked:
-        print(advice.NO_FLAGS)
+        print("\n".join(said.lines))  # the all-clear
     return EXIT_OK
 
 
@@ -301,7 +301,7 @@ def _questions_text(flags: RedFlagAnswers) -> str:
     lines.append("From a script: backroutine safety --none, or --yes KEY,KEY")
     if flags.asked and not flags.current:
         lines.append("The questions have changed since you answered: please answer them again.")
-    advice_lines = advice.flags_advice(flags.open_flags)
-    if advice_lines:
-        lines += ["", *(_wrap(line) for line in advice_lines)]
+    said = answers_advice(flags)
+    if said.flags_open:
+        lines += ["", *(_wrap(line) for line in said.lines)]
     return "\n".join(lines)

@@ -4,7 +4,7 @@ arguments; the TUI break screen headless."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,43 +13,7 @@ from backroutine.breaks_cli import PlainBreaks
 from backroutine.core.breaks import BreakTimer
 from backroutine.core.history import HistoryStore
 from backroutine.core.loading import load_text
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.start = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wall(self) -> datetime:
-        return self.start + timedelta(seconds=self.now - 1000.0)
-
-
-class Keys:
-    """Scripted keys at clock times; waiting moves the clock."""
-
-    interactive = True  # as a keyboard
-
-    def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
-        self.clock, self.script = clock, list(script)
-
-    def __enter__(self) -> Keys:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def read(self, timeout: float | None) -> str | None:
-        due = self.clock.now + (timeout if timeout is not None else 1e9)
-        if self.script and 1000.0 + self.script[0][0] <= due:
-            at, key = self.script.pop(0)
-            self.clock.now = max(self.clock.now, 1000.0 + at)
-            return key
-        assert timeout is not None
-        self.clock.now = due
-        return None
+from fakes import FakeClock, ScriptedKeys
 
 
 @pytest.fixture
@@ -59,11 +23,18 @@ def quick(tmp_path: Path):
 
 
 def run(tmp_path: Path, quick, script: list[tuple[float, str]]):
-    clock = Clock()
+    clock = FakeClock()
     timer = BreakTimer(60, clock=clock, wall=clock.wall)
     store = HistoryStore.open(tmp_path / "data")
     out = io.StringIO()
-    PlainBreaks(timer, quick, store, keys=Keys(clock, script), clock=clock, out=out).run()
+    PlainBreaks(
+        timer,
+        quick,
+        store,
+        keys=ScriptedKeys(clock, script, interactive=True),
+        clock=clock,
+        out=out,
+    ).run()
     outcomes = [b.outcome for b in store.breaks()]
     sessions = store.sessions()
     store.close()
@@ -112,7 +83,7 @@ async def test_the_break_screen(tmp_path: Path, quick) -> None:
     from backroutine.ui.screens.breaks import BreakDue, BreakScreen
     from backroutine.ui.screens.intro import IntroScreen
 
-    clock = Clock()
+    clock = FakeClock()
     timer = BreakTimer(60, clock=clock, wall=clock.wall)
     store = HistoryStore.open(tmp_path / "data")
     app = make_app(store=store, clock=clock, breaks=timer, break_routine=quick,
@@ -174,12 +145,11 @@ def test_breaks_refuses_a_locked_routine_at_the_start(cli) -> None:
 def test_without_a_keyboard_breaks_go_on_after_the_first(tmp_path: Path, quick) -> None:
     # Plain mode in a log: nobody answers, so each break is announced and the next one comes
     # (it used to stop after the first).
-    clock = Clock()
+    clock = FakeClock()
     timer = BreakTimer(60, clock=clock, wall=clock.wall)
     store = HistoryStore.open(tmp_path / "data")
     out = io.StringIO()
-    keys = Keys(clock, [(400, "q")])
-    keys.interactive = False  # type: ignore[misc]
+    keys = ScriptedKeys(clock, [(400, "q")], interactive=False)
     PlainBreaks(timer, quick, store, keys=keys, clock=clock, out=out).run()
     store.close()
     assert out.getvalue().count("Time for a break") >= 5

@@ -305,7 +305,7 @@ def test_unexpected_errors_are_one_clear_line(cli, monkeypatch) -> None:
     def boom(args: object) -> int:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr("backroutine.cli.cmd_schema", boom)
+    monkeypatch.setattr("backroutine.cli.routines.cmd_schema", boom)
     result = cli("schema")
     assert result.code == 70
     assert "unexpected error: RuntimeError: kaput" in result.err

@@ -21,6 +21,7 @@ from backroutine.core.loading import load_text
 from backroutine.core.recording import SessionRecorder
 from backroutine.core.writer import HistoryWriter
 from backroutine.plain import PlainPlayer
+from fakes import FakeClock, ScriptedKeys
 
 ROUTINE = """\
 name: Plain flow
@@ -34,43 +35,8 @@ steps:
 """
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class ScriptedKeys:
-    """Keys at given routine times; waiting moves the fake clock instead of sleeping."""
-
-    def __init__(
-        self, clock: FakeClock, script: list[tuple[float, str]], interactive: bool = False
-    ) -> None:
-        self.clock = clock
-        self.script = sorted(script)
-        self.interactive = interactive  # as a terminal: the pain question is asked
-
-    def __enter__(self) -> ScriptedKeys:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-    def read(self, timeout: float | None) -> str | None:
-        due = self.clock.now + (timeout if timeout is not None else 1e9)
-        if self.script and 50.0 + self.script[0][0] <= due:
-            at, key = self.script.pop(0)
-            self.clock.now = max(self.clock.now, 50.0 + at)
-            return key
-        assert timeout is not None, "waiting forever with no key to come"
-        self.clock.now = due
-        return None
-
-
 def play(tmp_path: Path, script: list[tuple[float, str]] = (), **player_options):
-    clock = FakeClock()
+    clock = FakeClock(50.0)
     session = Session(load_text(ROUTINE, path=tmp_path / "plain-flow.yaml"), clock=clock)
     store = HistoryStore.open(tmp_path / "data")
     out = io.StringIO()
@@ -295,7 +261,7 @@ def test_doctor_reports(cli) -> None:
 def test_plain_with_a_voice_says_the_steps(tmp_path: Path) -> None:
     from backroutine.speech import RecordingSpeaker
 
-    clock = FakeClock()
+    clock = FakeClock(50.0)
     session = Session(load_text(ROUTINE, path=tmp_path / "plain-flow.yaml"), clock=clock)
     speaker = RecordingSpeaker(clock=clock)
     PlainPlayer(session, player=RecordingPlayer(clock=clock), recorder=SessionRecorder(None, session),

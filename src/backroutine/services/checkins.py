@@ -3,13 +3,33 @@ and the TUI."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from backroutine.core import advice
-from backroutine.core.health import Checkin
+from backroutine.core.clock import local_now
+from backroutine.core.health import PAIN_MAX, PAIN_MIN, Checkin, Urgency, most_urgent
 from backroutine.core.progression import Change, History, Progress, assess_history, what_changed
+from backroutine.core.writer import HistoryWriter
+
+# -- the pain score: one check for every client --------------------------------------------
+
+
+def is_pain(value: int) -> bool:
+    """A score on the numeric rating scale: 0 (no pain) to 10 (worst imaginable)."""
+    return PAIN_MIN <= value <= PAIN_MAX
+
+
+def read_pain(text: str) -> int | None:
+    """A pain score as typed (spaces around it allowed), or None when it is not a whole
+    number from 0 to 10. ASCII digits only, as everywhere in the app's input."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if is_pain(value) else None
 
 
 class CheckinStore(History, Protocol):
@@ -63,3 +83,50 @@ def record_checkin(
     saved = store.add_checkin(at=at, pain=pain, spasms=spasms, note=note, new_episode=new_episode)
     after = assess_history(store, now=now)
     return CheckinOutcome(saved, before, after, what_changed(before, after))
+
+
+# -- saving from a player: what to say, and how loudly ---------------------------------------
+
+
+class WritableCheckinStore(CheckinStore, Protocol):
+    # Why nothing can be written (read-only or full disk, no history), else None.
+    @property
+    def read_only(self) -> str | None: ...
+
+
+NOT_WRITABLE = "Not saved: the history cannot be written."
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinReport:
+    """What became of a check-in, in words, for a player (the TUI's toast, the plain line)."""
+
+    text: str  # "Saved: pain 4." and what it changed, a line each; or why it was not saved
+    saved: bool
+    urgency: Urgency | None  # of advice to see a professional new with this check-in
+
+
+def save_checkin(
+    store: WritableCheckinStore,
+    *,
+    pain: int,
+    now: Callable[[], datetime] = local_now,
+    spasms: str | None = None,
+    note: str | None = None,
+    writer: HistoryWriter[Any] | None = None,
+) -> CheckinReport:
+    """Save a check-in made now, after a routine or from the check-in screen, and say what it
+    changed. Never raises: what stops it being saved is said instead. `writer`: the one that
+    is recording sessions, waited for (a little) so the session just played counts."""
+    if store.read_only:
+        return CheckinReport(NOT_WRITABLE, False, None)
+    if writer is not None:
+        writer.drain(5.0)
+    moment = now()  # after the wait: the check-in comes after the session it follows
+    try:
+        outcome = record_checkin(store, pain=pain, at=moment, now=moment, spasms=spasms, note=note)
+    except Exception as exc:  # said, never a crash: the person can try again
+        return CheckinReport(f"Not saved: {exc}", False, None)
+    text = "\n".join([f"Saved: pain {pain}.", *outcome.lines()])
+    urgency = most_urgent(reason.urgency for reason in outcome.change.new_reasons)
+    return CheckinReport(text, True, urgency)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
@@ -25,7 +24,6 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 
 from backroutine.audio import Player, make_player, preload, routine_sounds
-from backroutine.core.announce import loudest, utterance
 from backroutine.core.clock import local_now
 from backroutine.core.engine import (
     Clock,
@@ -35,16 +33,19 @@ from backroutine.core.engine import (
     SegmentStarted,
     Session,
     SideChanged,
-    StallGuard,
 )
-from backroutine.core.health import most_urgent
 from backroutine.core.model import Routine
 from backroutine.core.progression import Progress, assess_history, routine_lock
 from backroutine.core.recording import SessionRecorder
 from backroutine.core.text import escaped
-from backroutine.core.writer import HistoryWriter, finish_writing, open_writer
-from backroutine.services.checkins import record_checkin
+from backroutine.core.writer import HistoryWriter, open_writer
+from backroutine.services.advice import yoga_note
+from backroutine.services.breaks import BreakAnswers
+from backroutine.services.checkins import CheckinReport, save_checkin
+from backroutine.services.conductor import SessionConductor
+from backroutine.services.history import History, or_no_history
 from backroutine.ui.commands import BackroutineCommands
+from backroutine.ui.run import run_app as run_app  # the CLI runs make_app with it
 from backroutine.ui.screens.intro import IntroScreen
 
 # The other screens are imported when first shown: the first frame comes sooner.
@@ -52,9 +53,6 @@ if TYPE_CHECKING:
     from backroutine.core.breaks import BreakTimer
     from backroutine.speech import Speaker
     from backroutine.ui.screens.player import PlayerScreen
-
-
-YOGA_NOTE_PAIN = 7  # the intro of a yoga routine says "once the worst has passed" from here
 
 
 class BackroutineApp(App[int]):
@@ -66,7 +64,7 @@ class BackroutineApp(App[int]):
     def __init__(
         self,
         *,
-        store: object | None,
+        store: History | None,
         routine: Routine | None = None,
         data_dir: Path | None = None,
         clock: Clock,
@@ -83,12 +81,18 @@ class BackroutineApp(App[int]):
         super().__init__()
         # What is wrong with the history (read-only, unreadable): shown on the home screen.
         self.history_problems = list(history_problems or [])
+        # A history that could not be opened is an empty, read-only one: no `is None` checks.
+        self.store: History = or_no_history(store)
         self.breaks = breaks  # break mode: a desk-break timer, and the routine a break plays
         self.break_routine = break_routine
+        self.break_answers = (
+            BreakAnswers(breaks, break_routine, self.store, now=now, on_problem=self.notice)
+            if breaks is not None and break_routine is not None
+            else None
+        )
         self._break_pending = False
         self.speaker = speaker
         self.voice = voice
-        self.store = store
         self.start_routine = routine  # play this one (backroutine play), else the home screen
         self.data_dir = data_dir
         self.clock = clock
@@ -96,11 +100,11 @@ class BackroutineApp(App[int]):
         self.audio_mode = audio_mode
         self.player = player
         self.now = now
-        self.muted = False
-        self.session: Session | None = None
-        self.recorder: SessionRecorder | None = None
+        self.muted = False  # the person's choice, for every session of the app's life
+        self.session: Session | None = None  # the routine opened (its intro), then played
+        # Plays the session once started: records, sounds and speaks its events.
+        self.conductor: SessionConductor | None = None
         self.writer: HistoryWriter[Any] | None = None  # one for the app's life, opened on need
-        self._guard: StallGuard | None = None
         self._timer: Timer | None = None
         self._player_screen: PlayerScreen | None = None
         self._notices: set[str] = set()
@@ -146,7 +150,7 @@ class BackroutineApp(App[int]):
             self.notify(escaped(message), timeout=8, markup=False)
 
     def progress(self) -> Progress:
-        return assess_history(self.store, now=self.now())  # type: ignore[arg-type]
+        return assess_history(self.store, now=self.now())
 
     def _sound_for(self, routine: Routine | None) -> None:
         """Make the player (no stream for a home screen that plays nothing): the stream opens
@@ -191,13 +195,18 @@ class BackroutineApp(App[int]):
         routine = session.routine
         if routine_lock(self.progress(), routine.category, routine.level):
             return  # the intro says why; nothing starts past a lock
-        self.recorder = SessionRecorder(self._history_writer(), session, now=self.now)
-        self._guard = StallGuard(session)
-        events = session.start()
-        self.recorder.started()  # the row exists from the first segment on
+        recorder = SessionRecorder(self._history_writer(), session, now=self.now)
+        self.conductor = SessionConductor(
+            session,
+            recorder,
+            player=self.player,
+            speaker=self.speaker,
+            muted=self.muted,
+            speed=self.speed,
+        )
         # The first cue sounds at the routine's first moment, not once the screen is drawn
         # (a tenth of a second later: measured on a PulseAudio sink, issue 12).
-        self._sound(events)
+        events = self.conductor.start()
         from backroutine.ui.screens.player import PlayerScreen
 
         self._player_screen = PlayerScreen()
@@ -205,7 +214,7 @@ class BackroutineApp(App[int]):
         self.call_after_refresh(self._after_start, events)
 
     def _after_start(self, events: list[Event]) -> None:
-        self.handle(events, heard=True)
+        self.draw(events)
         self.show()
         self.schedule()
 
@@ -214,11 +223,9 @@ class BackroutineApp(App[int]):
     def wake(self) -> None:
         """Bring the screen and the history up to the session's present."""
         self._timer = None
-        if self.session is None:
+        if self.conductor is None:
             return
-        if self._guard is not None:
-            self._guard.check()  # a stopped process (Ctrl-Z, SIGSTOP) is a pause, not exercise
-        self.handle(self.session.update())
+        self.draw(self.conductor.update())
         self.show()
         self.schedule()
 
@@ -227,20 +234,14 @@ class BackroutineApp(App[int]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        wake = self.session.next_wake() if self.session is not None else None
-        if wake is None:
-            if self._guard is not None:
-                self._guard.expect(None, None)
-            return
-        delay = max(0.0, (wake - self.clock()) / self.speed)
-        if self._guard is not None:
-            self._guard.expect(delay, wake)
-        self._timer = self.set_timer(delay + 0.002, self.wake)
+        delay = self.conductor.next_wait() if self.conductor is not None else None
+        if delay is not None:
+            self._timer = self.set_timer(delay + 0.002, self.wake)
 
     def _history_writer(self) -> HistoryWriter[Any] | None:
         """The writer of sessions (its own thread and connection), opened with the first
         routine played; None when this session cannot be recorded."""
-        if self.writer is None and self.store is not None and not self.read_only:
+        if self.writer is None and not self.read_only:
             self.writer = open_writer(self.store, on_notice=self._notice_from_writer)
         return self.writer
 
@@ -267,42 +268,27 @@ class BackroutineApp(App[int]):
         if screen is not None and screen.is_mounted and running:
             screen.show(session, muted=self.muted)  # type: ignore[arg-type]
 
-    def handle(self, events: list[Event], *, heard: bool = False) -> None:
-        """What the session's events mean: the history, the screen, and (unless already
-        `heard`) the sound and the voice."""
-        if self.recorder is None:
-            return
-        self.recorder.saw(events)  # also with no events: progress is saved every few seconds
-        if not events:
-            return
+    def draw(self, events: list[Event]) -> None:
+        """What the session's events look like: the conductor has already recorded, sounded
+        and spoken them."""
         screen = self._player_screen
-        for event in events:
-            if screen is None:
-                break
-            if isinstance(event, CueDue) and event.cue.say:
-                screen.show_cue(event.cue.say)
-            elif isinstance(event, SegmentStarted):
-                screen.show_cue("")
-        if not heard:
-            self._sound(events)
-        if screen is not None and any(isinstance(e, SegmentStarted | SideChanged) for e in events):
-            screen.flash()
+        if screen is not None:
+            for event in events:
+                if isinstance(event, CueDue) and event.cue.say:
+                    screen.show_cue(event.cue.say)
+                elif isinstance(event, SegmentStarted):
+                    screen.show_cue("")
+            if any(isinstance(e, SegmentStarted | SideChanged) for e in events):
+                screen.flash()
         if any(isinstance(e, Finished) for e in events):
             self.show_summary()
-
-    def _sound(self, events: list[Event]) -> None:
-        sound = loudest(events)
-        if sound is not None and not self.muted and self.player is not None:
-            self.player.play(sound)
-        said = utterance(events, self.session.routine) if self.speaker and self.session else None
-        if said is not None and not self.muted:
-            self.speaker.say(said[0], priority=said[1])  # type: ignore[union-attr]
 
     def show_summary(self) -> None:
         from backroutine.ui.screens.ending import SummaryScreen
 
-        session = self.session
-        assert session is not None and self.recorder is not None
+        session, conductor = self.session, self.conductor
+        assert session is not None and conductor is not None
+        recorded = conductor.recorder.recording
         self._player_screen = None
         self.switch_screen(
             SummaryScreen(
@@ -311,8 +297,8 @@ class BackroutineApp(App[int]):
                 active_seconds=session.active_seconds,
                 steps_done=session.steps_done,
                 steps_total=session.steps_total,
-                recorded=self.recorder.recording,
-                can_check_in=self.store is not None and self.recorder.recording,
+                recorded=recorded,
+                can_check_in=recorded,
             )
         )
 
@@ -321,7 +307,7 @@ class BackroutineApp(App[int]):
     @property
     def read_only(self) -> bool:
         """The history can be read but not written (a full or read-only disk...)."""
-        return bool(getattr(self.store, "read_only", False))
+        return bool(self.store.read_only)
 
     def save_checkin(
         self,
@@ -335,81 +321,37 @@ class BackroutineApp(App[int]):
         then call `then` with what to tell the person and how loudly (new advice to see a
         professional is a warning, or an error when it is urgent)."""
 
-        def save() -> tuple[str, SeverityLevel]:
-            if self.store is None or self.read_only:
-                return "Not saved: the history cannot be written.", "error"
-            if self.writer is not None:
-                self.writer.drain(5.0)  # the session just played counts in what is said
-            now = self.now()
-            try:
-                outcome = record_checkin(
-                    self.store,  # type: ignore[arg-type]
-                    pain=pain,
-                    at=now,
-                    now=now,
-                    spasms=spasms,
-                    note=note,
-                )
-            except Exception as exc:
-                return f"Not saved: {exc}", "error"
-            text = "\n".join([f"Saved: pain {pain}.", *outcome.lines()])
-            urgency = most_urgent(r.urgency for r in outcome.change.new_reasons)
-            severity: SeverityLevel = (
-                "information" if urgency is None else "warning" if urgency == "soon" else "error"
-            )
-            return text, severity
-
         def run() -> None:
-            said = save()
+            report = save_checkin(
+                self.store, pain=pain, now=self.now, spasms=spasms, note=note, writer=self.writer
+            )
             with suppress(RuntimeError):  # the app ended meanwhile
-                self.call_from_thread(then, *said)
+                self.call_from_thread(then, report.text, severity(report))
 
         self.run_worker(run, thread=True, group="history", exit_on_error=False)
 
     def answer_break(self, answer: str | None) -> None:
         """The answer to "time for a break": take it, snooze it, or skip it."""
-        timer = self.breaks
-        if timer is None or self.break_routine is None:
+        answers = self.break_answers
+        if answers is None:
             return
         if answer == "take":
-            self._break_pending = True
-            self.open_routine(self.break_routine)
+            self._break_pending = True  # answered once its routine is closed
+            self.open_routine(answers.routine)
             return
-        if answer in ("snooze5", "snooze10"):
-            timer.snooze(300 if answer == "snooze5" else 600)
-            self._record_break("snoozed")
-        else:
-            timer.skipped()
-            self._record_break("skipped")
-        self.notify({"skipped": "Skipped."}.get(answer or "", "Snoozed."), timeout=3)
-
-    def _record_break(self, outcome: str, minutes: float | None = None) -> None:
-        if self.store is None or self.break_routine is None:
-            return
-        try:
-            self.store.add_break(
-                at=self.now(),
-                outcome=outcome,  # type: ignore[attr-defined]
-                routine_id=self.break_routine.id,
-                minutes=minutes,
-            )
-        except Exception as exc:  # never stop the reminders over the history
-            self.notice(f"This break could not be recorded: {exc}")
+        self.notify(answers.answer(answer), timeout=3)
 
     def action_close_routine(self) -> None:
         """Leave the summary (or advice, or detail) screen: home, or out when we came to play."""
-        if self._break_pending and self.breaks is not None:
+        if self._break_pending and self.break_answers is not None:
             self._break_pending = False
-            played = self.session is not None and self.session.state == "finished"
-            if played:
-                minutes = round(self.session.active_seconds / 60, 1)  # type: ignore[union-attr]
-                self.breaks.taken()
-                self._record_break("taken", minutes)
+            session = self.session
+            if session is not None and session.state == "finished":
+                self.break_answers.taken(session)
             else:  # backed out of the routine's intro
-                self.breaks.skipped()
-                self._record_break("skipped")
+                self.break_answers.skipped()
         self.session = None
-        self.recorder = None
+        self.conductor = None
         if self.start_routine is not None:
             self.exit(0)
             return
@@ -428,25 +370,27 @@ class BackroutineApp(App[int]):
     # -- actions (keys) -------------------------------------------------------------------
 
     def action_toggle_pause(self) -> None:
-        if self.session is not None:
-            self.session.toggle_pause()
+        if self.conductor is not None:
+            self.conductor.toggle_pause()
             self.show()
             self.schedule()
 
     def action_skip(self) -> None:
-        if self.session is not None:
-            self.handle(self.session.skip())
+        if self.conductor is not None:
+            self.draw(self.conductor.skip())
             self.show()
             self.schedule()
 
     def action_back(self) -> None:
-        if self.session is not None:
-            self.handle(self.session.back())
+        if self.conductor is not None:
+            self.draw(self.conductor.back())
             self.show()
             self.schedule()
 
     def action_mute(self) -> None:
         self.muted = not self.muted
+        if self.conductor is not None:
+            self.conductor.muted = self.muted
         self.show()
 
     def action_help(self) -> None:
@@ -463,7 +407,7 @@ class BackroutineApp(App[int]):
     def action_quit(self) -> None:  # Textual's own quit (command palette): save first
         self.action_quit_now("quit")
 
-    def _ask(self, modal: ModalScreen, ends: Callable[[object], bool]) -> None:
+    def _ask(self, modal: ModalScreen[Any], ends: Callable[[object], bool]) -> None:
         """Show a modal with the routine paused; go on afterwards unless `ends(answer)`."""
         session = self.session
         was_running = session is not None and session.state == "running"
@@ -487,13 +431,13 @@ class BackroutineApp(App[int]):
 
         self._end_early("pain")
         self._player_screen = None
-        recorded = self.recorder is not None and self.recorder.recording
-        self.switch_screen(HurtScreen(can_check_in=self.store is not None and recorded))
+        recorded = self.conductor is not None and self.conductor.recorder.recording
+        self.switch_screen(HurtScreen(can_check_in=recorded))
 
     def action_close_hurt(self) -> None:
         """After "this hurts": the safety questions when they are due (a flare day asks them
         again), then home (or out)."""
-        if self.store is not None and self.progress().safety_due:
+        if not self.read_only and self.progress().safety_due:
             self.action_safety(then=lambda: self.action_close_routine())
         else:
             self.action_close_routine()
@@ -512,11 +456,8 @@ class BackroutineApp(App[int]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        session = self.session
-        if session is not None and session.state in ("running", "paused"):
-            session.stop()
-            if self.recorder is not None:
-                self.recorder.finish("stopped", reason=reason)
+        if self.conductor is not None and self.conductor.running:
+            self.conductor.stop(reason)
 
     # -- home actions ---------------------------------------------------------------------
 
@@ -528,8 +469,9 @@ class BackroutineApp(App[int]):
     def action_safety(self, then: Callable[[], None] | None = None) -> None:
         from backroutine.ui.screens.safety import SafetyScreen
 
-        flags = self.store.red_flags() if self.store is not None else None  # type: ignore[attr-defined]
-        self.push_screen(SafetyScreen(flags), lambda _: (then or self.refresh_home)())
+        self.push_screen(
+            SafetyScreen(self.store.red_flags()), lambda _: (then or self.refresh_home)()
+        )
 
     def action_history(self) -> None:
         from backroutine.ui.screens.history import HistoryScreen
@@ -537,36 +479,16 @@ class BackroutineApp(App[int]):
         self.push_screen(HistoryScreen())
 
 
-def yoga_note(routine: Routine, pain: int | None) -> str | None:
-    """Yoga is for once the worst has passed: said on its intro while the latest pain is high."""
-    if routine.category != "yoga" or pain is None or pain < YOGA_NOTE_PAIN:
-        return None
-    return (
-        f"Your latest pain was {pain}/10. This routine is meant for once the worst has passed; "
-        "while pain is this high, a gentle routine (such as Spasm relief) may suit you better."
-    )
+def severity(report: CheckinReport) -> SeverityLevel:
+    """How loudly to say a check-in's outcome: new advice to see a professional is a warning,
+    or an error when it is urgent; so is a check-in that was not saved."""
+    if not report.saved:
+        return "error"
+    if report.urgency is None:
+        return "information"
+    return "warning" if report.urgency == "soon" else "error"
 
 
 # The one factory for the CLI and the tests (clock, player, store and data folder are its
 # parameters, so tests inject fakes): the class itself, rather than a copy of its signature.
 make_app = BackroutineApp
-
-
-def _say_on_stderr(line: str) -> None:
-    print(f"backroutine: {line}", file=sys.stderr)
-
-
-def run_app(app: BackroutineApp) -> int:
-    try:
-        code = app.run()
-    finally:
-        # However the app ended (even by an exception), an unfinished session is saved.
-        session, recorder = app.session, app.recorder
-        if session is not None and session.state in ("running", "paused"):
-            session.stop()
-        if recorder is not None and not recorder.closed:
-            recorder.finish("stopped", reason="quit")
-        saved = finish_writing(app.writer, _say_on_stderr)
-    if app.return_code not in (None, 0):
-        return app.return_code  # the app ended on an error: never a silent success
-    return code or (0 if saved else 1)

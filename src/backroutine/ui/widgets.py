@@ -1,12 +1,21 @@
-"""Small widgets of the player screen. Each redraws only when its value changes."""
+"""Small widgets: the player screen's (each redraws only when its value changes), and the
+home screen's list of routines, quick with thousands of them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
+from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from backroutine.ui.richtext import data
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
 
 
 class Line(Static):
@@ -48,3 +57,46 @@ class RoutineBar(Widget):
         text.append("─" * (width - filled), style="grey50")
         text.append(" " + self._label)  # our own words: a time left
         return text
+
+
+class RoutineList(OptionList):
+    """An OptionList quick with thousands of options (10,000 routines): an option whose text is
+    one printable line narrower than the list is one line high, found without laying the text
+    out (the OptionList wraps every option to measure it, about 50 µs each, at each resize).
+    What is drawn is the same."""
+
+    def _update_lines(self) -> None:
+        cache = getattr(self, "_line_cache", None)
+        region = self.scrollable_content_region
+        if not region or cache is None:  # an OptionList of another shape (Textual version)
+            super()._update_lines()
+            return
+        lines = cache.lines
+        options = self._options
+        start = lines[-1][0] + 1 if lines else 0
+        width = region.width - self._get_left_gutter_width()
+        if start < len(options):
+            inner = width - self.get_component_styles("option-list--option").padding.width
+            index_to_line, heights = cache.index_to_line, cache.heights
+            for index in range(start, len(options)):
+                option = options[index]
+                index_to_line[index] = len(lines)
+                count = self._option_height(option, inner) + option._divider
+                heights[index] = count
+                if count == 1:
+                    lines.append((index, 0))
+                else:
+                    lines.extend([(index, line) for line in range(count)])
+        last_divider = bool(options) and options[-1]._divider
+        virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+
+    def _option_height(self, option: Option, width: int) -> int:
+        prompt = option.prompt
+        if isinstance(prompt, Text):
+            plain = prompt.plain
+            if plain.isprintable() and (len(plain) if plain.isascii() else cell_len(plain)) < width:
+                return 1
+        return self._get_visual(option).get_height(cast("RulesMap", self.styles), width)

@@ -10,6 +10,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from backroutine.services.checkins import read_pain
+
 
 class CheckinScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
@@ -42,9 +44,9 @@ class CheckinScreen(ModalScreen[bool]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def save(self) -> None:
-        text = self.query_one("#pain", Input).value.strip()
+        pain = read_pain(self.query_one("#pain", Input).value)
         error = self.query_one("#checkin-error", Static)
-        if not text.isdigit() or not 0 <= int(text) <= 10:
+        if pain is None:
             error.update("Please give your pain as a whole number from 0 to 10.")
             self.query_one("#pain", Input).focus()
             return
@@ -55,7 +57,7 @@ class CheckinScreen(ModalScreen[bool]):
         note = self.query_one("#note", Input).value.strip() or None
         self.query_one("#save", Button).disabled = True
         error.update("Saving…")
-        self.app.save_checkin(int(text), spasms, note, then=self.saved)  # type: ignore[attr-defined]
+        self.app.save_checkin(pain, spasms, note, then=self.saved)  # type: ignore[attr-defined]
 
     def saved(self, message: str, severity: SeverityLevel) -> None:
         # New advice to see a professional stays up longer, and is coloured by its urgency.

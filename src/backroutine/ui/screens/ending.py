@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.durations import format_clock
+from backroutine.services.checkins import read_pain
 
 
 class PainQuestion(Vertical):
@@ -54,12 +55,13 @@ class PainQuestion(Vertical):
             self.screen.focus_next()
             self.post_message(self.Skipped())
             return
-        if not text.isdigit() or not 0 <= int(text) <= 10:
+        pain = read_pain(text)
+        if pain is None:
             result.update("Please type a whole number from 0 to 10 (or clear it to skip).")
             return
         event.input.disabled = True
         result.update("Saving…")
-        self.app.save_checkin(int(text), then=self.saved)  # type: ignore[attr-defined]
+        self.app.save_checkin(pain, then=self.saved)  # type: ignore[attr-defined]
 
     def saved(self, message: str, severity: SeverityLevel) -> None:
         result = self.query_one("#after-result", Static)

@@ -29,8 +29,8 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        sessions = store.sessions() if store is not None else []
-        checkins = store.checkins() if store is not None else []
+        sessions = store.sessions()
+        checkins = store.checkins()
         numbers = compute(sessions, checkins, date.today())
         lines = []
         for day in numbers["per_day"]:

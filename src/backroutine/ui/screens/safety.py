@@ -11,8 +11,10 @@ from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
-from backroutine.core import advice
 from backroutine.core.health import RED_FLAGS, URGENCIES, RedFlagAnswers
+from backroutine.services.advice import answers_advice
+from backroutine.services.checkins import NOT_WRITABLE
+from backroutine.services.history import History
 
 # What ticking a question of each group means, said above the group.
 _GROUP_TITLES = {
@@ -71,21 +73,25 @@ class SafetyScreen(ModalScreen[bool]):
     def close(self) -> None:
         self.dismiss(False)
 
+    @property
+    def history(self) -> History:
+        return self.app.store  # type: ignore[attr-defined, no-any-return]
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         yes = [flag.key for flag in RED_FLAGS if self.query_one(f"#{flag.key}", Checkbox).value]
-        store = self.app.store  # type: ignore[attr-defined]
-        if store is None:
+        if self.history.read_only:  # said rather than lost without a word
+            self.app.notify(NOT_WRITABLE, severity="error")
             self.dismiss(False)
             return
-        answers = store.save_red_flags(yes, at=self.app.now())  # type: ignore[attr-defined]
-        lines = advice.flags_advice(answers.open_flags)
-        if answers.urgency is None:
-            self.app.notify(advice.NO_FLAGS)
+        answers = self.history.save_red_flags(yes, at=self.app.now())  # type: ignore[attr-defined]
+        said = answers_advice(answers)
+        if not said.flags_open:
+            self.app.notify("\n".join(said.lines))
         else:
             self.app.notify(
-                "\n".join(lines),
-                severity="warning" if answers.urgency == "soon" else "error",
+                "\n".join(said.lines),
+                severity="warning" if said.urgency == "soon" else "error",
                 timeout=30,
                 markup=False,
             )
@@ -93,8 +99,9 @@ class SafetyScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#checked")
     def checked(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        if store is not None:
-            store.mark_red_flags_checked(at=self.app.now())  # type: ignore[attr-defined]
+        if self.history.read_only:
+            self.app.notify(NOT_WRITABLE, severity="error")
+        else:
+            self.history.mark_red_flags_checked(at=self.app.now())  # type: ignore[attr-defined]
             self.app.notify("Noted: a professional has checked this.")
         self.dismiss(True)

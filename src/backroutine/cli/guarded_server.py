@@ -13,7 +13,8 @@ app with four guards, all in one aiohttp middleware on textual-serve's own appli
 - a websocket's Origin must be this server's own origin (another site's page);
 - at most `max_sessions` websockets (app processes) at once.
 
-This module imports aiohttp and textual-serve: the CLI imports it only inside `serve`.
+This module imports aiohttp and textual-serve: backroutine.cli.serve imports it only when the
+command runs.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from textual_serve.server import Server
 
-from backroutine.cli import EXIT_OK, UserError
+from backroutine.cli.common import EXIT_OK, UserError
 
 log = logging.getLogger("backroutine.serve")
 
@@ -166,7 +168,7 @@ class GuardedServer(Server):
         app = await super()._make_app()
 
         @web.middleware
-        async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+        async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             reason = self.refusal(request)
             if reason is not None:
                 resource = request.match_info.route.resource
@@ -201,7 +203,7 @@ class GuardedServer(Server):
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
         assert _index_context is not None  # checked in __init__
-        context = await _index_context(self, request)
+        context: dict[str, Any] = await _index_context(self, request)
         # textual-serve builds these from public_url; built from the Host the page was opened
         # by (checked by the guard), they work for localhost and for --host 0.0.0.0 too.
         context["app_websocket_url"] = f"ws://{request.host}/ws/{self.token}"
@@ -261,7 +263,7 @@ def serve(command: str, *, host: str, port: int, max_sessions: int = MAX_SESSION
 
 
 @contextmanager
-def _private_page(server) -> Iterator[None]:
+def _private_page(server: GuardedServer) -> Iterator[None]:
     """textual-serve's page loads a web font from Google. Nothing of backroutine's should
     leave the machine, so serve a copy of its page without that link (its own font files are
     served locally anyway)."""

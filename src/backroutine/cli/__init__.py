@@ -1,0 +1,97 @@
+"""The `backroutine` command: `main()` parses the arguments and runs a command.
+
+The commands live by group, each module registering its own: routines (list, show, validate,
+new, schema), play (play, home), progress (history, checkin, status, stats, safety), breaks,
+serve and doctor; what they share is in common, the lazily built parsers in parsing. Nothing
+below the CLI imports it.
+
+Heavy imports (Textual, the sound library, aiohttp) happen inside the commands that need them,
+so `--version`, `validate` and friends start fast; a test keeps it that way. Exit codes: 0 ok,
+1 a file or routine is not usable, 2 a usage error (argparse's own convention), 3 a routine the
+safety rules hold now, 70 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from backroutine import __version__
+from backroutine.cli import breaks, doctor, play, progress, routines, serve
+from backroutine.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    UserError,
+    data_dir_option,
+)
+from backroutine.cli.parsing import Commands
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# The commands, in the order `backroutine --help` lists them.
+ORDER = (
+    *("list", "show", "validate", "new", "schema", "play"),
+    *("history", "checkin", "status", "stats", "safety"),
+    *("home", "breaks", "serve", "doctor"),
+)
+GROUPS = (routines, play, progress, breaks, serve, doctor)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backroutine",
+        description="Guided routines for a sore lower back: gentle movement, yoga, and "
+        "strengthening once the pain lessens.",
+        epilog="Run `backroutine COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"backroutine {__version__}")
+    data_dir_option(parser, top=True)
+    commands = Commands(parser, ORDER)
+    for group in GROUPS:
+        group.register(commands)
+    commands.finish()
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        if sys.stdout.isatty() and sys.stdin.isatty():
+            args.run = play.cmd_home
+        else:
+            parser.print_help()
+            return EXIT_OK
+    try:
+        return int(args.run(args))
+    except UserError as exc:
+        print(f"backroutine: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("backroutine: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `backroutine list | head`: the reader left; say nothing more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        history = sys.modules.get("backroutine.core.history")  # loaded if it raised
+        if history is not None and isinstance(exc, history.HistoryError):
+            # The history cannot be used (locked too long, a full or read-only disk...): the
+            # message says what and what to do; nothing half-written was kept.
+            print(f"backroutine: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+        if os.environ.get("BACKROUTINE_DEBUG"):
+            raise
+        print(
+            f"backroutine: unexpected error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in backroutine; please report it. Run again with "
+            "BACKROUTINE_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,203 @@
+"""The commands about the person's back and what they have done: history, checkin, status,
+stats, safety. (checkin, status, stats and safety run in backroutine.progress_cli.)"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from backroutine.cli.common import (
+    EXIT_OK,
+    UserError,
+    data_dir,
+    open_history,
+    pain_score,
+    past_date,
+    print_json,
+    red_flag_keys,
+    table_lines,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from backroutine.cli.parsing import Commands
+    from backroutine.core.health import Checkin
+    from backroutine.core.history.records import SessionRecord
+
+
+def register(commands: Commands) -> None:
+    commands.add("history", "the sessions you have played, newest first", cmd_history, _history)
+    commands.add(
+        "checkin", "record how your back is: pain 0-10, spasms, a note", cmd_checkin, _checkin
+    )
+    commands.add(
+        "status",
+        "what is open, what is locked and why; when to see a professional",
+        cmd_status,
+        _json_option,
+    )
+    commands.add("stats", "sessions, minutes, streak and pain trend", cmd_stats, _json_option)
+    commands.add("safety", "the red-flag questions: signs that need a doctor", cmd_safety, _safety)
+
+
+def _json_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _history(sub: argparse.ArgumentParser) -> None:
+    form = sub.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--csv", action="store_true", help="print CSV (for a spreadsheet)")
+
+
+def _checkin(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--pain", type=pain_score, metavar="N", help="0 = no pain ... 10 = worst imaginable"
+    )
+    sub.add_argument("--spasms", choices=("fewer", "same", "more"), help="compared with before")
+    sub.add_argument("--note", metavar="TEXT", help="anything worth remembering")
+    sub.add_argument(
+        "--date", type=past_date, metavar="YYYY-MM-DD", help="a past day (taken as its noon)"
+    )
+    sub.add_argument(
+        "--new-episode", action="store_true", help="a new bout of back pain starts with this one"
+    )
+
+
+def _safety(sub: argparse.ArgumentParser) -> None:
+    answers = sub.add_mutually_exclusive_group()
+    answers.add_argument(
+        "--yes",
+        metavar="KEY,...",
+        type=red_flag_keys,
+        help="answer yes to these (see the keys below)",
+    )
+    answers.add_argument("--none", action="store_true", help="answer no to every question")
+    answers.add_argument(
+        "--checked", action="store_true", help="a professional has checked what you answered yes"
+    )
+    _json_option(sub)
+    sub.epilog = safety_keys_text()
+    sub.formatter_class = argparse.RawDescriptionHelpFormatter  # the epilog is laid out
+
+
+TIERS = {"emergency": "emergency", "today": "doctor today", "soon": "see soon"}
+
+
+def safety_keys_text(width: int = 79) -> str:
+    """The question keys that --yes takes, by how soon a yes needs a professional."""
+    import textwrap
+
+    from backroutine.core.health import RED_FLAGS
+
+    intro = (
+        "The question keys, for --yes KEY,KEY (on a terminal, `backroutine safety` asks the "
+        "questions; elsewhere it prints them):"
+    )
+    lines = textwrap.wrap(intro, width)
+    label = max(len(tier) for tier in TIERS.values()) + 2
+    for tier, name in TIERS.items():
+        keys = [flag.key for flag in RED_FLAGS if flag.tier == tier]
+        if keys:
+            lines += textwrap.wrap(
+                ", ".join(keys),
+                width,
+                initial_indent=f"  {name + ':':<{label}}",
+                subsequent_indent=" " * (label + 2),
+                break_on_hyphens=False,
+            )
+    return "\n".join(lines)
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store = open_history(data_dir(args), create=False)
+    if store is None:
+        raise UserError("the history cannot be read; see the message above")
+    with store:
+        sessions = store.sessions()
+        checkins = store.checkins()
+        breaks = store.breaks()
+    if args.json:
+        print_json(
+            {
+                "sessions": [s.to_dict() for s in sessions],
+                "checkins": [c.to_dict() for c in reversed(checkins)],  # newest first, too
+                "breaks": [b.to_dict() for b in reversed(breaks)],
+            }
+        )
+    elif args.csv:
+        from backroutine.core.export import history_csv
+
+        sys.stdout.write(history_csv(sessions, checkins, breaks))
+    else:
+        _print_history(sessions)
+        _print_checkins(checkins)
+    return EXIT_OK
+
+
+def _print_checkins(checkins: Sequence[Checkin]) -> None:
+    from backroutine.core.text import escaped
+
+    if not checkins:
+        return
+    print()
+    print("Check-ins (newest first):")
+    for c in reversed(checkins[-30:]):
+        extra = f", spasms {c.spasms}" if c.spasms else ""
+        extra += " (new episode)" if c.new_episode else ""
+        note = f" · {escaped(c.note, one_line=True)}" if c.note else ""
+        print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2}{extra}{note}")
+
+
+def _print_history(sessions: Sequence[SessionRecord]) -> None:
+    from backroutine.core.durations import format_clock
+    from backroutine.core.text import escaped
+
+    if not sessions:
+        print("No sessions yet. Play a routine with: backroutine play ID")
+        return
+    rows = [
+        (
+            s.started_at[:16].replace("T", " "),
+            escaped(s.routine_name, one_line=True),  # as older files named it: shown, not run
+            escaped(s.status + (f" ({s.reason})" if s.reason else ""), one_line=True),
+            format_clock(s.active_seconds),
+            f"{s.steps_done}/{s.steps_total}",
+        )
+        for s in sessions
+    ]
+    header = ("started", "routine", "status", "time", "steps")
+    for line in table_lines([header, *rows]):
+        print(line)
+
+
+# -- check-ins, status, stats, safety (in backroutine.progress_cli for now) ------------------
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import checkin
+
+    return checkin(args)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import status
+
+    return status(args)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import stats
+
+    return stats(args)
+
+
+def cmd_safety(args: argparse.Namespace) -> int:
+    from backroutine.progress_cli import safety
+
+    return safety(args)
