@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from backroutine.breaks_cli import PlainBreaks
+from backroutine.cli.break_runner import PlainBreaks
 from backroutine.core.breaks import BreakTimer
 from backroutine.core.history import HistoryStore
 from backroutine.core.loading import load_text

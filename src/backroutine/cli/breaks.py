@@ -1,4 +1,5 @@
-"""`backroutine breaks`: desk-break reminders (they run in backroutine.breaks_cli for now)."""
+"""`backroutine breaks`: desk-break reminders (registered here; they run in cli/break_runner.py,
+which imports what a break needs only when one is asked for)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,6 @@ def _options(sub: argparse.ArgumentParser) -> None:
 
 
 def cmd_breaks(args: argparse.Namespace) -> int:
-    from backroutine.breaks_cli import breaks
+    from backroutine.cli.break_runner import breaks
 
     return breaks(args)

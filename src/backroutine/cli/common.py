@@ -3,7 +3,7 @@ history, JSON and tables on stdout, ROUTINE as typed, the safety lock, the termi
 the argument types.
 
 This is the lowest module of the CLI: it imports nothing else of backroutine.cli, so every
-command module (and breaks_cli, progress_cli) can import it without a circle. It must stay
+command module can import it without a circle. It must stay
 light: anything heavy is imported inside the function that needs it.
 """
 

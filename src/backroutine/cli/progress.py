@@ -1,5 +1,5 @@
 """The commands about the person's back and what they have done: history, checkin, status,
-stats, safety. (checkin, status, stats and safety run in backroutine.progress_cli.)"""
+stats, safety, registered here (checkin, status, stats and safety run in cli/checkins.py)."""
 
 from __future__ import annotations
 
@@ -176,28 +176,28 @@ def _print_history(sessions: Sequence[SessionRecord]) -> None:
         print(line)
 
 
-# -- check-ins, status, stats, safety (in backroutine.progress_cli for now) ------------------
+# -- check-ins, status, stats, safety (they run in cli/checkins.py) -------------------------
 
 
 def cmd_checkin(args: argparse.Namespace) -> int:
-    from backroutine.progress_cli import checkin
+    from backroutine.cli.checkins import checkin
 
     return checkin(args)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from backroutine.progress_cli import status
+    from backroutine.cli.checkins import status
 
     return status(args)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from backroutine.progress_cli import stats
+    from backroutine.cli.checkins import stats
 
     return stats(args)
 
 
 def cmd_safety(args: argparse.Namespace) -> int:
-    from backroutine.progress_cli import safety
+    from backroutine.cli.checkins import safety
 
     return safety(args)

@@ -36,8 +36,11 @@ class SessionLike(Protocol):
 
 
 class BreakLike(Protocol):
-    at: datetime
-    outcome: str
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def outcome(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,16 @@ import argparse
 import sys
 import textwrap
 from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
-from backroutine.cli.common import EXIT_OK, EXIT_USAGE, UserError
-from backroutine.cli.common import data_dir as _data_dir
-from backroutine.cli.common import open_history as _open_history
-from backroutine.cli.common import print_json as _print_json
+from backroutine.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UserError,
+    data_dir,
+    open_history,
+    print_json,
+)
 from backroutine.core import advice
 from backroutine.core.clock import local_now
 from backroutine.core.health import RED_FLAGS, SPASMS, RedFlagAnswers
@@ -20,9 +25,20 @@ from backroutine.core.text import describe_char, escaped, first_unsafe
 from backroutine.services.advice import answers_advice, see_a_professional
 from backroutine.services.checkins import read_pain, record_checkin
 
+if TYPE_CHECKING:
+    from backroutine.core.history import EmptyHistory, HistoryStore
 
-def _store(args: argparse.Namespace, *, create: bool = True):
-    store = _open_history(_data_dir(args), create=create)
+
+def _writable(args: argparse.Namespace) -> HistoryStore:
+    store = open_history(data_dir(args))
+    if store is None:
+        raise UserError("the history cannot be used; see the message above")
+    return store
+
+
+def _readable(args: argparse.Namespace) -> HistoryStore | EmptyHistory:
+    """The history to read (empty when there is none yet: nothing is created to read it)."""
+    store = open_history(data_dir(args), create=False)
     if store is None:
         raise UserError("the history cannot be used; see the message above")
     return store
@@ -97,7 +113,7 @@ def checkin(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     now = local_now()
-    with _store(args) as store:
+    with _writable(args) as store:
         outcome = record_checkin(
             store,
             pain=pain,
@@ -118,13 +134,13 @@ def checkin(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    with _store(args, create=False) as store:
+    with _readable(args) as store:
         progress = assess_history(store, now=local_now())
         flags = store.red_flags()
     if args.json:
         data = progress.to_dict()
         data["red_flags"] = _flags_dict(flags)
-        _print_json(data)
+        print_json(data)
         return EXIT_OK
     print(status_text(progress))
     return EXIT_OK
@@ -157,16 +173,16 @@ def status_text(progress: Progress) -> str:
 def stats(args: argparse.Namespace) -> int:
     from backroutine.core.stats import compute
 
-    with _store(args, create=False) as store:
+    with _readable(args) as store:
         data = compute(store.sessions(), store.checkins(), date.today(), store.breaks())
     if args.json:
-        _print_json(data)
+        print_json(data)
         return EXIT_OK
     print(stats_text(data))
     return EXIT_OK
 
 
-def stats_text(data: dict) -> str:
+def stats_text(data: dict[str, Any]) -> str:
     week, total = data["this_week"], data["total"]
     lines = [
         f"This week: {week['sessions']} sessions, {week['minutes']:g} min · "
@@ -240,23 +256,29 @@ def _flags_dict(flags: RedFlagAnswers) -> dict[str, object]:
 def safety(args: argparse.Namespace) -> int:
     now = local_now()
     writes = bool(args.checked or args.none or args.yes or (sys.stdin.isatty() and not args.json))
-    with _store(args, create=writes) as store:
-        if args.checked:
-            if not store.red_flags().asked:
-                raise UserError("there are no answers to mark as checked; run backroutine safety")
-            flags = store.mark_red_flags_checked(at=now)
-            print("Noted: a professional has checked this. Thank you for looking after yourself.")
-        elif args.none or args.yes:
-            flags = store.save_red_flags(args.yes or [], at=now)
-        elif sys.stdin.isatty() and not args.json:
-            flags = store.save_red_flags(_ask_flags(), at=now)
-        else:
-            flags = store.red_flags()
-            if not args.json:
-                print(_questions_text(flags))
-                return EXIT_OK
+    if not writes:
+        with _readable(args) as readable:
+            flags = readable.red_flags()
+        if not args.json:
+            print(_questions_text(flags))
+            return EXIT_OK
+    else:
+        with _writable(args) as store:
+            if args.checked:
+                if not store.red_flags().asked:
+                    raise UserError(
+                        "there are no answers to mark as checked; run backroutine safety"
+                    )
+                flags = store.mark_red_flags_checked(at=now)
+                print(
+                    "Noted: a professional has checked this. Thank you for looking after yourself."
+                )
+            elif args.none or args.yes:
+                flags = store.save_red_flags(args.yes or [], at=now)
+            else:
+                flags = store.save_red_flags(_ask_flags(), at=now)
     if args.json:
-        _print_json(_flags_dict(flags))
+        print_json(_flags_dict(flags))
         return EXIT_OK
     said = answers_advice(flags)
     if said.flags_open:

@@ -1,4 +1,4 @@
-"""`backroutine breaks`: a desk-break reminder that stays running.
+"""`backroutine breaks` at work: a desk-break reminder that stays running.
 
 In a terminal it opens the TUI's break screen; with --plain (or when the output is not a
 terminal) it prints one line per event. Breaks are counted in the history: taken, skipped,
@@ -14,9 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from backroutine.cli.common import EXIT_OK, EXIT_USAGE, UserError
-from backroutine.cli.common import data_dir as _data_dir
-from backroutine.cli.common import open_history as _open_history
+from backroutine.cli.common import EXIT_OK, EXIT_USAGE, UserError, data_dir, open_history
 from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
 from backroutine.core.clock import local_now
 from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
@@ -57,7 +55,7 @@ def hours_of(text: str | None) -> WorkingHours | None:
         raise UserError(f"--hours: {exc}", EXIT_USAGE) from None
 
 
-def notify_terminal(stream, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+def notify_terminal(stream: TextIO, title: str, body: str) -> None:
     """A desktop notification through the terminal, where it supports one (OSC 9 for iTerm2,
     Windows Terminal and others; OSC 777 for VTE terminals such as GNOME Terminal); terminals
     that do not, ignore both. Then the bell."""
@@ -67,25 +65,23 @@ def notify_terminal(stream, title: str, body: str) -> None:  # type: ignore[no-u
 
 
 def breaks(args: argparse.Namespace) -> int:
-    from backroutine.cli.common import refuse_if_locked as _refuse_if_locked
-    from backroutine.cli.common import resolve_routine
-    from backroutine.cli.common import terminal_problem as _terminal_problem
+    from backroutine.cli.common import refuse_if_locked, resolve_routine, terminal_problem
 
     every = every_seconds(args.every)
     hours = hours_of(args.hours)
-    data_dir = _data_dir(args)
-    routine = resolve_routine(args.routine, data_dir)
-    store = _open_history(data_dir)
-    _refuse_if_locked(routine, store)  # the break routine is played like any other (exit 3)
+    folder = data_dir(args)
+    routine = resolve_routine(args.routine, folder)
+    store = open_history(folder)
+    refuse_if_locked(routine, store)  # the break routine is played like any other (exit 3)
     try:
         timer = BreakTimer(every, clock=time.monotonic, wall=local_now, hours=hours)
-        if args.plain or _terminal_problem() is not None:
+        if args.plain or terminal_problem() is not None:
             return PlainBreaks(timer, routine, store).run()
         from backroutine.ui.app import make_app, run_app
 
         app = make_app(
             store=store,
-            data_dir=data_dir,
+            data_dir=folder,
             clock=time.monotonic,
             breaks=timer,
             break_routine=routine,
