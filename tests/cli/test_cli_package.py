@@ -218,8 +218,8 @@ def test_help_has_argparses_headings_and_every_command_in_order(cli) -> None:
         assert heading in out
     listed = re.findall(r"^    (\w+) ", out, flags=re.M)
     assert listed == [
-        "list", "show", "validate", "new", "schema", "play", "history", "checkin", "status",
-        "stats", "safety", "home", "breaks", "serve", "doctor",
+        "list", "show", "validate", "new", "schema", "play", "history", "checkin", "activities",
+        "status", "stats", "safety", "report", "home", "breaks", "serve", "doctor",
     ]  # fmt: skip
     sub = cli("validate", "--help").out
     assert sub.startswith(

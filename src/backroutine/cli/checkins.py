@@ -23,7 +23,7 @@ from backroutine.core.progression import Progress, assess_history
 from backroutine.core.stats import minutes_bars, sparkline
 from backroutine.core.text import describe_char, escaped, first_unsafe
 from backroutine.services.advice import answers_advice, see_a_professional
-from backroutine.services.checkins import read_pain, record_checkin
+from backroutine.services.checkins import read_pain
 
 if TYPE_CHECKING:
     from backroutine.core.history import EmptyHistory, HistoryStore
@@ -84,9 +84,22 @@ def ask_pain(prompt: str = "How is your back now, from 0 (no pain) to 10 (worst)
 
 
 def checkin(args: argparse.Namespace) -> int:
+    from backroutine.core.function import ActivityError
+    from backroutine.services.activities import parse_ratings, record_ratings
+
+    try:
+        ratings = parse_ratings(args.activity)  # all checked before anything is saved
+    except ActivityError as exc:
+        raise UserError(f"--activity: {exc}", EXIT_USAGE) from None
     pain = args.pain
     spasms = args.spasms
-    if pain is None:
+    if pain is None and ratings:
+        if spasms or args.note or args.new_episode:
+            raise UserError(
+                "--spasms, --note and --new-episode belong to a pain score: add --pain N",
+                EXIT_USAGE,
+            )
+    elif pain is None:
         if not sys.stdin.isatty():
             raise UserError("give your pain with --pain N (0 = none, 10 = worst)", EXIT_USAGE)
         pain = ask_pain()
@@ -114,19 +127,27 @@ def checkin(args: argparse.Namespace) -> int:
         )
     now = local_now()
     with _writable(args) as store:
-        outcome = record_checkin(
-            store,
-            pain=pain,
-            at=checkin_time(args.date, now),
-            now=now,
-            spasms=spasms,
-            note=note or None,
-            new_episode=args.new_episode,
-        )
-    saved = outcome.checkin
-    day = saved.at.strftime("%a %d %b %Y")
-    print(f"Saved: pain {saved.pain} on {day}" + (f", spasms {spasms}" if spasms else "") + ".")
-    print("\n".join(outcome.lines()))
+        try:
+            saved = record_ratings(
+                store,
+                at=checkin_time(args.date, now),
+                now=now,
+                pain=pain,
+                ratings=ratings,
+                spasms=spasms,
+                note=note or None,
+                new_episode=args.new_episode,
+            )
+        except ActivityError as exc:  # an activity not named (yet): nothing was saved
+            raise UserError(f"--activity: {exc}", EXIT_USAGE) from None
+    day = (saved.checkin.at if saved.checkin else saved.ratings[0].at).strftime("%a %d %b %Y")
+    if saved.checkin is not None:
+        extra = f", spasms {spasms}" if spasms else ""
+        print(f"Saved: pain {saved.checkin.pain} on {day}{extra}.")
+    if saved.ratings:
+        rated = ", ".join(f"{escaped(r.activity, one_line=True)} {r.score}" for r in saved.ratings)
+        print(f"Saved: {rated}" + ("." if saved.checkin else f" on {day}."))
+    print("\n".join(saved.lines()))
     return EXIT_OK
 
 
@@ -134,15 +155,26 @@ def checkin(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
+    from backroutine.services.activities import current_function, function_lines, ratings_due
+
+    now = local_now()
     with _readable(args) as store:
-        progress = assess_history(store, now=local_now())
+        progress = assess_history(store, now=now)
         flags = store.red_flags()
+        score = current_function(store)
+        due = ratings_due(store, now)
     if args.json:
         data = progress.to_dict()
         data["red_flags"] = _flags_dict(flags)
+        data["function"] = score.to_dict() | {"due": due}
         print_json(data)
         return EXIT_OK
-    print(status_text(progress))
+    text = status_text(progress)
+    if score.activities:  # the function score, once the person has named what is hard
+        text += "\n" + "\n".join(function_lines(score))
+        if due:
+            text += '\nRate your activities again: backroutine checkin --activity "NAME=SCORE"'
+    print(text)
     return EXIT_OK
 
 

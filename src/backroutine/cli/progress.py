@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from backroutine.cli.parsing import Commands
+    from backroutine.core.function import ActivityRating
     from backroutine.core.health import Checkin
     from backroutine.core.history.records import SessionRecord
 
@@ -63,6 +64,13 @@ def _checkin(sub: argparse.ArgumentParser) -> None:
     )
     sub.add_argument(
         "--new-episode", action="store_true", help="a new bout of back pain starts with this one"
+    )
+    sub.add_argument(
+        "--activity",
+        action="append",
+        default=[],
+        metavar="NAME=SCORE",
+        help="rate an activity of yours 0-10 (repeatable; see backroutine activities)",
     )
 
 
@@ -115,6 +123,8 @@ def safety_keys_text(width: int = 79) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from backroutine.services.activities import activity_rows
+
     store = open_history(data_dir(args), create=False)
     if store is None:
         raise UserError("the history cannot be read; see the message above")
@@ -122,22 +132,43 @@ def cmd_history(args: argparse.Namespace) -> int:
         sessions = store.sessions()
         checkins = store.checkins()
         breaks = store.breaks()
+        ratings = store.ratings()
+        activities = activity_rows(store)
     if args.json:
         print_json(
             {
                 "sessions": [s.to_dict() for s in sessions],
                 "checkins": [c.to_dict() for c in reversed(checkins)],  # newest first, too
                 "breaks": [b.to_dict() for b in reversed(breaks)],
+                "activities": activities,  # every one named, removed ones too
+                "activity_ratings": [r.to_dict() for r in reversed(ratings)],
             }
         )
     elif args.csv:
         from backroutine.core.export import history_csv
 
-        sys.stdout.write(history_csv(sessions, checkins, breaks))
+        sys.stdout.write(history_csv(sessions, checkins, breaks, ratings=ratings))
     else:
         _print_history(sessions)
         _print_checkins(checkins)
+        _print_ratings(ratings)
     return EXIT_OK
+
+
+def _print_ratings(ratings: Sequence[ActivityRating]) -> None:
+    """The activity ratings, one line per moment they were given (newest first)."""
+    from itertools import groupby
+
+    from backroutine.core.text import escaped
+
+    if not ratings:
+        return
+    print()
+    print("Activity ratings (0 = unable, 10 = as before; newest first):")
+    moments = groupby(reversed(ratings[-90:]), key=lambda r: r.at)
+    for at, group in moments:
+        said = ", ".join(f"{escaped(r.activity, one_line=True)} {r.score}" for r in group)
+        print(f"  {at.strftime('%Y-%m-%d %H:%M')}  {said}")
 
 
 def _print_checkins(checkins: Sequence[Checkin]) -> None:
