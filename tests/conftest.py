@@ -29,6 +29,8 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("BACKROUTINE_HOME", str(home))
     monkeypatch.setenv("BACKROUTINE_AUDIO", "off")
+    # The device's id and name (core/device.py) live in the user config folder: one per test.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     return home
 
 

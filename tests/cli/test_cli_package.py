@@ -219,7 +219,7 @@ def test_help_has_argparses_headings_and_every_command_in_order(cli) -> None:
     listed = re.findall(r"^    (\w+) ", out, flags=re.M)
     assert listed == [
         "list", "show", "validate", "new", "schema", "play", "history", "checkin", "activities",
-        "status", "stats", "safety", "report", "home", "breaks", "serve", "doctor",
+        "status", "stats", "safety", "report", "home", "breaks", "devices", "serve", "doctor",
     ]  # fmt: skip
     sub = cli("validate", "--help").out
     assert sub.startswith(

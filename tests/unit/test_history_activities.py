@@ -257,11 +257,18 @@ def make_v4_database(folder: Path) -> None:
 
 
 def snapshot(folder: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the version-4 tables, as stored."""
+    """Every row of the version-4 tables, as stored (the version-6 uid column left out)."""
     with sqlite3.connect(folder / DB_NAME) as db:
+        tables = ("sessions", "checkins", "breaks", "red_flag_answers", "settings")
+        columns = {
+            table: [row[1] for row in db.execute(f"PRAGMA table_info({table})") if row[1] != "uid"]
+            for table in tables
+        }
         return {
-            table: db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-            for table in ("sessions", "checkins", "breaks", "red_flag_answers", "settings")
+            table: db.execute(
+                f"SELECT {', '.join(columns[table])} FROM {table} ORDER BY rowid"
+            ).fetchall()
+            for table in tables
         }
 
 
@@ -296,7 +303,7 @@ def test_a_version_4_history_gets_activities_and_loses_nothing(tmp_path: Path) -
         t: before[t] for t in before if t != "checkins"
     }
     with sqlite3.connect(tmp_path / DB_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (5,) == (history.SCHEMA_VERSION,)
+        assert db.execute("PRAGMA user_version").fetchone() == (6,) == (history.SCHEMA_VERSION,)
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
     assert {"activities_current", "activity_ratings_at", "activity_ratings_once"} <= indexes

@@ -362,4 +362,4 @@ def test_a_new_history_is_created_at_the_latest_version_with_breaks(tmp_path: Pa
     with sqlite3.connect(tmp_path / DB_NAME) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (history.SCHEMA_VERSION,)
         columns = [row[1] for row in db.execute("PRAGMA table_info(breaks)")]
-    assert columns == ["id", "at", "outcome", "routine_id", "minutes"]
+    assert columns == ["id", "at", "outcome", "routine_id", "minutes", "uid"]

@@ -2,8 +2,8 @@
 
 The commands live by group, each module registering its own: routines (list, show, validate,
 new, schema), play (play, home), progress (history, checkin, status, stats, safety), function
-(activities, report), breaks, serve and doctor; what they share is in common, the lazily built
-parsers in parsing. Nothing below the CLI imports it.
+(activities, report), breaks, devices, serve and doctor; what they share is in common, the
+lazily built parsers in parsing. Nothing below the CLI imports it.
 
 Heavy imports (Textual, the sound library, aiohttp) happen inside the commands that need them,
 so `--version`, `validate` and friends start fast; a test keeps it that way. Exit codes: 0 ok,
@@ -19,7 +19,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from backroutine import __version__
-from backroutine.cli import breaks, doctor, function, play, progress, routines, serve
+from backroutine.cli import breaks, devices, doctor, function, play, progress, routines, serve
 from backroutine.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
@@ -36,9 +36,9 @@ if TYPE_CHECKING:
 ORDER = (
     *("list", "show", "validate", "new", "schema", "play"),
     *("history", "checkin", "activities", "status", "stats", "safety", "report"),
-    *("home", "breaks", "serve", "doctor"),
+    *("home", "breaks", "devices", "serve", "doctor"),
 )
-GROUPS = (routines, play, progress, function, breaks, serve, doctor)
+GROUPS = (routines, play, progress, function, breaks, devices, serve, doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -81,9 +81,9 @@ def open_history(
     one, and nothing is created. A history that cannot be written (a read-only or full disk, a
     newer version's file) is opened read-only: it can still be looked at and exported. What
     stops it being used is said on stderr, and added to `problems` when given."""
-    from backroutine.core.history import DB_NAME, EmptyHistory, HistoryError, HistoryStore
+    from backroutine.core.history import EmptyHistory, HistoryError, HistoryStore, history_exists
 
-    if not create and not (folder / DB_NAME).exists():
+    if not create and not history_exists(folder):
         return EmptyHistory()
     try:
         store = HistoryStore.open(folder)
@@ -99,11 +99,11 @@ def open_history(
 
 
 def _read_only_history(folder: Path, why: str, problems: list[str] | None) -> HistoryStore | None:
-    from backroutine.core.history import DB_NAME, HistoryError
+    from backroutine.core.history import HistoryError, history_exists
     from backroutine.core.readonly import open_read_only
 
     try:
-        if not (folder / DB_NAME).exists():
+        if not history_exists(folder):
             raise HistoryError(why)
         store = open_read_only(folder, why)
     except HistoryError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from backroutine.core.device import this_device
 from backroutine.core.history import (
     DB_NAME,
     SCHEMA_VERSION,
@@ -20,11 +21,15 @@ from backroutine.core.history import (
     migrate,
     refuse_link,
 )
+from backroutine.core.history.layout import device_path, is_shared
+from backroutine.core.history.merge import Merge
 
 
 def open_read_only(data_dir: Path, why: str) -> HistoryStore:
     """The history of `data_dir`, read-only (`why`: what stops it being written, said to the
     person); HistoryError if it cannot be read either."""
+    if is_shared(data_dir):
+        return _shared_read_only(Path(data_dir), why)
     path = Path(data_dir) / DB_NAME
     refuse_link(path)
     if not path.is_file():
@@ -49,6 +54,38 @@ def open_read_only(data_dir: Path, why: str) -> HistoryStore:
         source.close()
     store = HistoryStore(path, memory, notices)
     store.read_only = why
+    return store
+
+
+def _shared_read_only(folder: Path, why: str) -> HistoryStore:
+    """A shared folder's history, read-only: this computer's file copied into memory (or an
+    empty one), and the other computers' files merged as always (merge.py never writes)."""
+    device = this_device()
+    path = device_path(folder, device.id)
+    refuse_link(path)
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    notices: list[str] = []
+    try:
+        if path.is_file():
+            source = _connect_read_only(path)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+        (version,) = memory.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise HistoryError(f"the history {path} was written by a newer backroutine")
+        migrate(memory)
+    except sqlite3.Error as exc:
+        memory.close()
+        raise HistoryError(f"the history {path} cannot be read ({exc}); {why}") from None
+    store = HistoryStore(path, memory, notices)
+    store.device = device
+    store._merge = Merge(folder, path, device.id, notices)
+    store.read_only = why
+    if not path.is_file() and not store._merge.others():
+        store.close()
+        raise HistoryError(f"there is no history to read in {folder} ({why})")
     return store
 
 

@@ -34,6 +34,7 @@ from backroutine.core.function import Activity, ActivityError, ActivityRating
 from backroutine.core.history.common import DB_NAME, HistoryError, timestamp
 from backroutine.core.history.empty import EmptyHistory
 from backroutine.core.history.files import refuse_link
+from backroutine.core.history.layout import history_exists
 from backroutine.core.history.records import (
     BREAK_MINUTES_MAX,
     BREAK_OUTCOMES,
@@ -66,6 +67,7 @@ __all__ = [
     "HistoryStore",
     "SessionRecord",
     "Status",
+    "history_exists",
     "migrate",
     "refuse_link",
     "timestamp",

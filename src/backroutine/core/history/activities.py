@@ -42,6 +42,7 @@ class ActivityMethods(StoreBase):
         stamp = _stamp("at", at)
 
         def add(connection: sqlite3.Connection) -> int:
+            _adopt(connection, self._reader(connection))
             current = _current(connection)
             if name_key(cleaned) in {name_key(n) for _, n in current}:
                 raise ActivityError(f"{cleaned!r} is already one of your activities")
@@ -68,6 +69,7 @@ class ActivityMethods(StoreBase):
         stamp = _stamp("at", at)
 
         def remove(connection: sqlite3.Connection) -> tuple[object, ...]:
+            _adopt(connection, self._reader(connection))
             row = connection.execute(
                 f"SELECT {_ACTIVITY_COLUMNS} FROM activities WHERE key = ? AND removed_at IS NULL",
                 (name_key(cleaned),),
@@ -113,8 +115,12 @@ class ActivityMethods(StoreBase):
         if not checked:
             raise ActivityError("no rating given; rate an activity as NAME=SCORE")
         stamp = _stamp("at", at)
-        ids = self._transaction(lambda connection: _insert_ratings(connection, checked, stamp))
-        return self._ratings_by_id(ids)
+
+        def rate(connection: sqlite3.Connection) -> list[int]:
+            _adopt(connection, self._reader(connection))
+            return _insert_ratings(connection, checked, stamp)
+
+        return self._ratings_by_id(self._transaction(rate))
 
     def ratings(self, since: datetime | None = None) -> list[ActivityRating]:
         """Every rating (of current and removed activities), oldest first by the moment (then
@@ -131,7 +137,9 @@ class ActivityMethods(StoreBase):
 
     def _ratings_by_id(self, ids: list[int]) -> list[ActivityRating]:
         marks = ", ".join("?" * len(ids))
-        rows = self._read(f"{_RATING_QUERY} WHERE r.id IN ({marks}) ORDER BY r.id", tuple(ids))
+        rows = self._read(
+            f"{_RATING_QUERY} WHERE r.id IN ({marks}) ORDER BY r.id", tuple(ids), own=True
+        )
         return [self._rating(row) for row in rows]
 
     def _rating(self, row: tuple[object, ...]) -> ActivityRating:
@@ -169,6 +177,30 @@ def _insert_ratings(
         assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
         ids.append(cursor.lastrowid)
     return ids
+
+
+def _adopt(connection: sqlite3.Connection, merged: sqlite3.Connection) -> None:
+    """Inside a write transaction, make this computer's file agree with the merge of a shared
+    folder (merge.py) on the activities: one added on another computer gets a copy here (same
+    uid) so that it can be rated or removed here; one removed elsewhere is removed here too.
+    Another computer's file is never written: the copy is how a change reaches it."""
+    if merged is connection:
+        return  # one computer alone: its file is the whole history
+    own = dict(connection.execute("SELECT uid, removed_at FROM activities").fetchall())
+    own_keys = {key for (key,) in connection.execute(
+        "SELECT key FROM activities WHERE removed_at IS NULL")}  # fmt: skip
+    rows = merged.execute("SELECT uid, name, key, added_at, removed_at FROM activities")
+    for uid, name, key, added_at, removed_at in rows.fetchall():
+        if uid in own:
+            if removed_at is not None and own[uid] is None:
+                connection.execute(
+                    "UPDATE activities SET removed_at = ? WHERE uid = ?", (removed_at, uid)
+                )
+        elif removed_at is None and key not in own_keys:
+            connection.execute(
+                "INSERT INTO activities (uid, name, key, added_at) VALUES (?, ?, ?, ?)",
+                (uid, name, key, added_at),
+            )
 
 
 def _current(connection: sqlite3.Connection) -> list[tuple[int, str]]:

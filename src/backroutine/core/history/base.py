@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Self, TypeVar, cast
 
 from backroutine.core.history.common import _ADVICE, HistoryError
+from backroutine.core.history.merge import Merge
 from backroutine.core.history.sqlite import _history_error, _retrying, _rollback
 
 T = TypeVar("T")
@@ -33,10 +34,15 @@ class StoreBase:
         self.read_only: str | None = None
         self._connection = connection
         self._lock = threading.Lock()  # one connection, possibly used from several threads
+        # A data folder shared by several computers (layout.py): this computer writes its
+        # own file (the connection) and reads the merge of all of them; None: one computer.
+        self._merge: Merge | None = None
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._connection.close()  # closing twice is harmless
+            if self._merge is not None:
+                self._merge.close()
 
     def __enter__(self) -> Self:
         return self
@@ -80,17 +86,28 @@ class StoreBase:
             except sqlite3.Error as exc:
                 raise _history_error(exc, self.path) from None
 
-    def _read(self, query: str, parameters: tuple[object, ...]) -> list[tuple[object, ...]]:
+    def _read(
+        self, query: str, parameters: tuple[object, ...], *, own: bool = False
+    ) -> list[tuple[object, ...]]:
+        """A query on what the history holds: the merge of every computer's file when the
+        folder is shared, this computer's file only with `own` (rows just written by id)."""
+
+        def run() -> list[tuple[object, ...]]:
+            source = self._connection if own else self._reader(self._connection)
+            return source.execute(query, parameters).fetchall()
+
         with self._lock:
             try:
-                return _retrying(
-                    self._connection,
-                    lambda: self._connection.execute(query, parameters).fetchall(),
-                    wait=self.lock_wait,
-                    on_wait=self.on_wait,
-                )
+                return _retrying(self._connection, run, wait=self.lock_wait, on_wait=self.on_wait)
             except sqlite3.Error as exc:
                 raise _history_error(exc, self.path) from None
+
+    def _reader(self, connection: sqlite3.Connection) -> sqlite3.Connection:
+        """Where reads go (with the store's lock held): this computer's file alone, as on a
+        computer of its own, unless other computers' files are there to merge."""
+        if self._merge is None:
+            return connection
+        return self._merge.reader(connection) or connection
 
     def _moment(self, text: object) -> datetime:
         """A stored time read back, always aware; HistoryError if it was tampered with."""

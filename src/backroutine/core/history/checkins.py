@@ -9,7 +9,7 @@ from typing import cast
 
 from backroutine.core.function import check_ratings
 from backroutine.core.health import PAIN_MAX, PAIN_MIN, SPASMS, Checkin, Spasms
-from backroutine.core.history.activities import _insert_ratings
+from backroutine.core.history.activities import _adopt, _insert_ratings
 from backroutine.core.history.base import StoreBase
 from backroutine.core.history.records import _clean_note, _now, _stamp
 
@@ -53,6 +53,7 @@ class CheckinMethods(StoreBase):
             )
             assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
             if checked:
+                _adopt(connection, self._reader(connection))
                 _insert_ratings(connection, checked, stamp, cursor.lastrowid)
             return cursor.lastrowid
 

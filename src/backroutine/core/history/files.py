@@ -11,7 +11,7 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
-from backroutine.core.history.common import _ADVICE, _SIDE_SUFFIXES, DB_NAME, HistoryError
+from backroutine.core.history.common import _ADVICE, _SIDE_SUFFIXES, HistoryError
 
 
 def _make_private_folder(folder: Path) -> None:
@@ -88,14 +88,15 @@ def _narrow_side_files(path: Path) -> None:
 
 
 def _move_aside(path: Path, why: str) -> str:
-    """Move a damaged database and its side files to history.sqlite3.corrupt-YYYYMMDD-HHMMSS
+    """Move a damaged database and its side files to NAME.corrupt-YYYYMMDD-HHMMSS
     (with -2, -3... if taken), never deleting or overwriting anything; the notice to give."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     moved: list[str] = []
     try:
         for number in itertools.count(1):
             suffix = "" if number == 1 else f"-{number}"
-            target = path.with_name(f"{DB_NAME}.corrupt-{stamp}{suffix}")
+            # (A device file, history/ID.sqlite3, keeps its own name: ID.sqlite3.corrupt-...)
+            target = path.with_name(f"{path.name}.corrupt-{stamp}{suffix}")
             if any(os.path.lexists(f"{target}{side}") for side in ("", *_SIDE_SUFFIXES)):
                 continue
             if _move_no_clobber(path, target):

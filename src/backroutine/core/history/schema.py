@@ -14,6 +14,16 @@ _V2_TIME = (
     "[+-][0-9][0-9]:[0-9][0-9]'"
 )
 
+# The tables whose rows are records of their own, with the time that names a row.
+_UID_TABLES = (
+    ("sessions", "started_at"),
+    ("checkins", "created_at"),
+    ("red_flag_answers", "answered_at"),
+    ("breaks", "at"),
+    ("activities", "added_at"),
+    ("activity_ratings", "created_at"),
+)
+
 # _MIGRATIONS[n] takes a database from schema version n to n + 1 (PRAGMA user_version).
 # Append new versions, never edit old ones: a file at version 1 must upgrade the same way.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -130,6 +140,30 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX activity_ratings_at ON activity_ratings (julianday(at), id)",
         "CREATE UNIQUE INDEX activity_ratings_once ON activity_ratings (checkin_id, activity_id)"
         " WHERE checkin_id IS NOT NULL",
+    ),
+    (
+        # Two computers, one history (merge.py): every record gets an id unique across all
+        # computers, so that merging their files never counts one twice. The rows already
+        # there get one made of what they are (table, id, time), the same on every computer
+        # that migrates a copy of the same file; new rows a random one (128 bits, as uuid4).
+        *(
+            statement
+            for table, moment in _UID_TABLES
+            for statement in (
+                f"ALTER TABLE {table} ADD COLUMN uid TEXT",
+                f"UPDATE {table} SET uid = '{table}/' || id || '/' || {moment}",
+                f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)",
+                f"""
+                CREATE TRIGGER {table}_uid AFTER INSERT ON {table} WHEN NEW.uid IS NULL
+                BEGIN
+                    UPDATE {table} SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id;
+                END
+                """,
+            )
+        ),
+        # What this file says of itself: the device that writes it and its name, for the
+        # other computers to show.
+        "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)",
     ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)

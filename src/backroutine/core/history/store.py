@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from backroutine.core.device import Device
 from backroutine.core.health import (
     LEGACY_RED_FLAG_KEYS,
     QUESTION_SET,
@@ -21,7 +22,7 @@ from backroutine.core.health import (
 from backroutine.core.history.activities import ActivityMethods
 from backroutine.core.history.checkins import CheckinMethods
 from backroutine.core.history.common import _ADVICE, DB_NAME, HistoryError, _Damaged, timestamp
-from backroutine.core.history.connect import _connect
+from backroutine.core.history.connect import _connect, _connect_file
 from backroutine.core.history.files import (
     _make_private_file,
     _make_private_folder,
@@ -30,6 +31,8 @@ from backroutine.core.history.files import (
     _os_problem,
     refuse_link,
 )
+from backroutine.core.history.layout import is_shared
+from backroutine.core.history.merge import DeviceSummary, Merge, build, read_source
 from backroutine.core.history.records import (
     _COLUMNS,
     BREAK_OUTCOMES,
@@ -43,15 +46,25 @@ from backroutine.core.history.records import (
     _seconds,
     _stamp,
 )
+from backroutine.core.history.shared import open_shared
+from backroutine.core.history.sqlite import _history_error
 
 
 class HistoryStore(CheckinMethods, ActivityMethods):
     """The history database of one data folder. Open with HistoryStore.open(data_dir)."""
 
+    # This computer, when the data folder is shared by several (layout.py); else None.
+    device: Device | None = None
+
     @classmethod
-    def open(cls, data_dir: Path) -> HistoryStore:
-        """The history of a data folder, created if missing; HistoryError if it is unusable."""
+    def open(cls, data_dir: Path, *, device: Device | None = None) -> HistoryStore:
+        """The history of a data folder, created if missing; HistoryError if it is unusable.
+
+        A folder shared by several computers (layout.is_shared), or any folder when `device`
+        is given: this computer writes its own file and reads the merge of all of them."""
         folder = Path(data_dir)
+        if device is not None or is_shared(folder):
+            return open_shared(cls, folder, device)
         path = folder / DB_NAME
         notices: list[str] = []
         try:
@@ -193,15 +206,27 @@ class HistoryStore(CheckinMethods, ActivityMethods):
         stamp = _stamp("at", at)
 
         def mark(connection: sqlite3.Connection) -> tuple[str, str, int]:
-            row = connection.execute(
-                "SELECT id, answered_at, yes, question_set FROM red_flag_answers"
-                " ORDER BY id DESC LIMIT 1"
-            ).fetchone()
+            row = (
+                self._reader(connection)
+                .execute(
+                    "SELECT uid, answered_at, yes, question_set FROM red_flag_answers"
+                    " ORDER BY id DESC LIMIT 1"
+                )
+                .fetchone()
+            )
             if row is None:
                 raise ValueError("no red-flag answers to mark as checked; save_red_flags first")
-            connection.execute(
-                "UPDATE red_flag_answers SET checked_at = ? WHERE id = ?", (stamp, row[0])
+            cursor = connection.execute(
+                "UPDATE red_flag_answers SET checked_at = ? WHERE uid = ?", (stamp, row[0])
             )
+            if cursor.rowcount == 0:
+                # Answers given on another computer: its file is its own, so the mark goes
+                # into a copy here, with the same uid (the merge keeps the checked copy).
+                connection.execute(
+                    "INSERT INTO red_flag_answers (uid, answered_at, yes, checked_at,"
+                    " question_set) VALUES (?, ?, ?, ?, ?)",
+                    (row[0], row[1], row[2], stamp, row[3]),
+                )
             return row[1], row[2], row[3]
 
         answered_at, yes, question_set = self._transaction(mark)
@@ -298,10 +323,34 @@ class HistoryStore(CheckinMethods, ActivityMethods):
             raise HistoryError(f"the history is open read-only ({self.read_only})")
         refuse_link(self.path)
         try:
-            connection = _connect(self.path)
+            connection = _connect_file(self.path) if self.device else _connect(self.path)
         except _Damaged as exc:
             raise HistoryError(f"the history {self.path} cannot be used ({exc})") from None
-        return HistoryStore(self.path, connection, [])
+        store = HistoryStore(self.path, connection, [])
+        if self._merge is not None and self.device is not None:
+            store.device = self.device
+            store._merge = Merge(self._merge.data_dir, self.path, self.device.id, store.notices)
+        return store
+
+    def devices(self) -> list[DeviceSummary]:
+        """The devices whose records are merged, this one first: name, files, counts and the
+        latest moment recorded; one computer alone when the folder is not shared."""
+        with self._lock:
+            try:
+                if self._merge is None:
+                    memory, summaries = build(
+                        [read_source(self._connection, self.path, "")], self._connection, ""
+                    )
+                    memory.close()
+                    return summaries
+                self._merge.reader(self._connection, always=True)
+                return list(self._merge.summaries)
+            except sqlite3.Error as exc:
+                raise _history_error(exc, self.path) from None
+
+    def unread_files(self) -> dict[Path, str]:
+        """The device files left out of the merge just now (half copied, damaged...), and why."""
+        return {} if self._merge is None else dict(self._merge.problems)
 
     def _answers(
         self, answered_at: object, yes: object, checked_at: object, question_set: object

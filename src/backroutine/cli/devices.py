@@ -1,0 +1,86 @@
+"""`backroutine devices`: the computers whose records make up the history of a data folder
+kept in step by a file-sync engine (Syncthing, Nextcloud, Dropbox...), and naming this one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from backroutine.cli.common import EXIT_OK, UserError, data_dir, print_json, table_lines
+
+if TYPE_CHECKING:
+    from backroutine.cli.parsing import Commands
+    from backroutine.core.history.merge import DeviceSummary
+
+
+def register(commands: Commands) -> None:
+    commands.add(
+        "devices",
+        "the computers sharing this history (through Syncthing or another file sync)",
+        cmd_devices,
+        _options,
+    )
+
+
+def _options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--name", metavar="NAME", help="name this computer (default: its host name)")
+    sub.add_argument(
+        "--share",
+        action="store_true",
+        help="keep one history file per computer in this data folder (automatic where "
+        "Syncthing, Dropbox or Nextcloud is seen)",
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from backroutine.core.device import DeviceError
+    from backroutine.core.history import HistoryError
+    from backroutine.services.devices import devices_view, name_this_device, share
+
+    folder = data_dir(args)
+    try:
+        if args.name is not None:
+            device = name_this_device(folder, args.name)
+            if not args.json:
+                print(f"This computer is now called {device.name}.")
+        if args.share:
+            for notice in share(folder):
+                print(f"backroutine: {notice}", file=sys.stderr)
+        view = devices_view(folder)
+    except DeviceError as exc:
+        raise UserError(str(exc)) from None
+    except HistoryError as exc:
+        raise UserError(f"the history cannot be read: {exc}") from None
+    for notice in view.notices:
+        print(f"backroutine: {notice}", file=sys.stderr)
+    if args.json:
+        print_json(view.to_dict())
+        return EXIT_OK
+    if view.shared:
+        count = len(view.devices)
+        print(f"The history in {view.folder} is kept by {count} computer{'s'[: count != 1]}:")
+    else:
+        print(
+            f"The history in {view.folder} is this computer's alone (one file). To share it "
+            "with another computer, see `backroutine devices --help`."
+        )
+    print("\n".join(table_lines([_row(summary) for summary in view.devices])))
+    for path, why in view.unread.items():
+        print(f"Not read just now: {path} ({why}); it is read again when it changes.")
+    return EXIT_OK
+
+
+def _row(summary: DeviceSummary) -> list[str]:
+    counts = summary.to_dict()
+    last = "no record yet" if summary.last is None else f"last {summary.last:%Y-%m-%d %H:%M}"
+    return [
+        ("* " if summary.this else "  ")
+        + summary.name
+        + (" (this computer)" if summary.this else ""),
+        f"{counts['checkins']} check-ins",
+        f"{counts['sessions']} sessions",
+        f"{counts['breaks']} breaks",
+        last,
+    ]

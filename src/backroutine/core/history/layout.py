@@ -1,0 +1,160 @@
+"""Where the history lives on disk when several computers share the data folder, and the move
+from one file to one file per computer.
+
+A data folder kept in step by a file-sync engine (Syncthing, Nextcloud, Dropbox...) must never
+have two computers writing one file: the engine keeps one of the two versions and the other
+computer's records are lost. So there each computer (a device, core/device.py) writes only
+`history/DEVICE_ID.sqlite3`, and reads the merge of every file in `history/` (merge.py).
+
+One computer alone keeps the single `history.sqlite3`, exactly as before: the per-device
+layout is used once the folder is shared, seen by a `history/` folder (made by `backroutine
+devices --share`, or synced in from another computer) or by a sync engine's marker in the folder
+or above it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from backroutine.core.history.common import _SIDE_SUFFIXES, DB_NAME, HistoryError, _Damaged
+from backroutine.core.history.files import _move_no_clobber, _os_reason
+
+FOLDER = "history"
+SUFFIX = ".sqlite3"
+MIGRATED = f"{DB_NAME}.migrated"
+
+# Files a sync engine keeps in the folder it syncs (at its top): Syncthing, Dropbox,
+# Nextcloud and ownCloud. Seeing one means other computers may write this folder too.
+_MARKERS = (".stfolder", ".dropbox", ".nextcloudsync.log", ".owncloudsync.log")
+
+
+def history_folder(data_dir: Path) -> Path:
+    return Path(data_dir) / FOLDER
+
+
+def device_path(data_dir: Path, device_id: str) -> Path:
+    return history_folder(data_dir) / f"{device_id}{SUFFIX}"
+
+
+def is_shared(data_dir: Path) -> bool:
+    """Whether this data folder uses one history file per computer."""
+    folder = Path(data_dir)
+    if history_folder(folder).is_dir():
+        return True
+    current = folder.absolute()
+    while True:
+        if any(os.path.lexists(current / marker) for marker in _MARKERS):
+            return True
+        if current.parent == current:
+            return False
+        current = current.parent
+
+
+def history_exists(data_dir: Path) -> bool:
+    """Whether the data folder holds a history to read, in either layout."""
+    folder = Path(data_dir)
+    return (folder / DB_NAME).exists() or bool(source_files(folder))
+
+
+def source_files(data_dir: Path) -> list[Path]:
+    """Every device file in `history/`, conflict copies included, sorted by name.
+
+    A sync engine's conflict copy keeps the name's start and the extension, or adds to the end:
+    `ID.sync-conflict-20250102-030405-ABCDEFG.sqlite3` (Syncthing), `ID (conflicted copy
+    2025-01-02).sqlite3` (Dropbox, Nextcloud), `ID.sqlite3.orig`; each is read as one more
+    device file, and its records merged by id. Left out: SQLite's journal beside a file being
+    written, and the engines' temporary files (`.syncthing.*.tmp`, `~syncthing~*.tmp`)."""
+    folder = history_folder(data_dir)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        name = entry.name
+        if SUFFIX not in name or name.startswith((".", "~")) or name.endswith(".tmp"):
+            continue
+        if name.endswith(_SIDE_SUFFIXES) or ".corrupt-" in name or ".migrating" in name:
+            continue  # SQLite's, or a damaged file moved aside (it was said then)
+        try:
+            if entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def adopt_single_file(data_dir: Path, own: Path) -> str | None:
+    """Make the single `history.sqlite3` this computer's file (when it has none yet), with
+    everything in it; the old file is kept, renamed `history.sqlite3.migrated`, never deleted.
+    The notice to give, or None when there was nothing to move.
+
+    _Damaged when the single file is not a readable database (the caller moves it aside).
+    The copy is made under a temporary name and renamed into place only when complete and
+    migrated, so a crash leaves either the old layout or the new one, never half of one."""
+    legacy = Path(data_dir) / DB_NAME
+    if os.path.lexists(own) or not legacy.is_file() or legacy.is_symlink():
+        return None
+    from backroutine.core.history.connect import _connect_file
+    from backroutine.core.history.sqlite import _is_damaged
+
+    temporary = own.with_name(f".{own.name}.migrating")
+    with _silently_removed(temporary):
+        try:
+            source = sqlite3.connect(f"{legacy.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                target = sqlite3.connect(temporary, isolation_level=None)
+                try:
+                    source.backup(target)
+                finally:
+                    target.close()
+            finally:
+                source.close()
+        except sqlite3.Error as exc:
+            if _is_damaged(exc):
+                raise _Damaged(str(exc)) from None  # the caller moves it aside, as always
+            raise HistoryError(f"the history {legacy} could not be copied ({exc})") from None
+        os.chmod(temporary, 0o600)
+        _connect_file(temporary).close()  # checked, migrated (ids given), no journal left
+        os.rename(temporary, own)
+    moved = _keep_aside(legacy)
+    return (
+        f"Your history was moved to {own} so that several computers can share this folder "
+        f"(each writes a file of its own); the old file is kept as {moved}."
+    )
+
+
+def _keep_aside(legacy: Path) -> Path:
+    """history.sqlite3 (with its side files) -> history.sqlite3.migrated[-N], never replacing
+    anything."""
+    number = 1
+    while True:
+        target = legacy.with_name(MIGRATED if number == 1 else f"{MIGRATED}-{number}")
+        taken = any(os.path.lexists(f"{target}{side}") for side in ("", *_SIDE_SUFFIXES))
+        try:
+            if not taken and _move_no_clobber(legacy, target):
+                for side in _SIDE_SUFFIXES:
+                    if os.path.lexists(f"{legacy}{side}"):
+                        _move_no_clobber(Path(f"{legacy}{side}"), Path(f"{target}{side}"))
+                return target
+        except OSError as exc:
+            raise HistoryError(
+                f"the history {legacy} was copied but could not be renamed ({_os_reason(exc)})"
+            ) from None
+        number += 1
+
+
+class _silently_removed:
+    """Remove a temporary file when the block fails (it holds nothing of value then)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        if os.path.lexists(self.path):
+            os.unlink(self.path)  # left by a crash during an earlier try
+
+    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
+        if exc_type is not None and os.path.lexists(self.path):
+            os.unlink(self.path)

@@ -1,0 +1,76 @@
+"""Opening the history of a data folder shared by several computers (layout.py): this
+computer's own file, made from the single file on first use, named, and the merge to read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from backroutine.core.device import Device, this_device
+from backroutine.core.history.common import DB_NAME, HistoryError, _Damaged
+from backroutine.core.history.connect import _connect_file
+from backroutine.core.history.files import (
+    _make_private_file,
+    _make_private_folder,
+    _move_aside,
+    _os_problem,
+)
+from backroutine.core.history.layout import adopt_single_file, device_path, history_folder
+from backroutine.core.history.merge import Merge
+
+if TYPE_CHECKING:
+    from backroutine.core.history.store import HistoryStore
+
+S = TypeVar("S", bound="HistoryStore")
+
+
+def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
+    device = this_device() if device is None else device
+    own = device_path(folder, device.id)
+    notices: list[str] = []
+    try:
+        _make_private_folder(history_folder(folder))
+        try:
+            moved = adopt_single_file(folder, own)
+        except _Damaged as exc:
+            # The single file cannot be read: moved aside as it always was, and a new start.
+            notices.append(_move_aside(folder / DB_NAME, str(exc)))
+            moved = None
+        if moved:
+            notices.append(moved)
+        _make_private_file(own)
+        try:
+            connection = _connect_file(own)
+        except _Damaged as exc:
+            notices.append(_move_aside(own, str(exc)))
+            _make_private_file(own)
+            connection = _connect_file(own)
+    except OSError as exc:
+        raise HistoryError(_os_problem(exc, folder)) from None
+    except _Damaged as exc:
+        raise HistoryError(
+            f"a new history could not be started in {folder} ({exc}); "
+            "use --data-dir to keep the history elsewhere"
+        ) from None
+    store = cls(own, connection, notices)
+    store.device = device
+    store._merge = Merge(folder, own, device.id, notices)
+    name_file(store, device)
+    store.red_flags()  # the merge read once now, so that a file left out is said at once
+    return store
+
+
+def name_file(store: HistoryStore, device: Device) -> None:
+    """Write this device's id and name into its file, for the other computers to show; only
+    when they changed (a write at every start would make the sync engine copy the file)."""
+    wanted = {"device_id": device.id, "device_name": device.name}
+    stored = {key: value for key, value in store._read("SELECT key, value FROM meta", (), own=True)}
+    if all(stored.get(key) == value for key, value in wanted.items()):
+        return
+    store._transaction(
+        lambda connection: connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(wanted.items()),
+        )
+    )
