@@ -125,6 +125,24 @@ def _read_until(fd: int, marker: bytes, timeout: float = 20) -> bytes:
     return seen
 
 
+def _wait_reading(pid: int, fd: int, timeout: float = 30) -> None:
+    """Wait for the child to exit, reading what it draws meanwhile as a terminal would: an
+    unread pseudo-terminal fills up, and then the app's last writes block its exit forever."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                pass
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    raise AssertionError(f"the app did not exit within {timeout} s of the signal")
+
+
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP])
 def test_the_tui_saves_the_session_on_sigterm_and_sighup(tmp_path: Path, how: int) -> None:
     routine = tmp_path / "long.yaml"
@@ -140,7 +158,7 @@ def test_the_tui_saves_the_session_on_sigterm_and_sighup(tmp_path: Path, how: in
         _read_until(fd, b"Walk")
         time.sleep(1.0)
         os.kill(pid, how)
-        os.waitpid(pid, 0)
+        _wait_reading(pid, fd)
     finally:
         os.close(fd)
     history = subprocess.run([sys.executable, "-m", "backroutine", "history", "--json"],

@@ -1,7 +1,10 @@
-"""The TUI driven headless: a fake clock, a recording sound player, a real history store."""
+"""The TUI driven headless: a fake clock, a recording sound player, a real history store; and
+`settle`, which waits for the screens' thread workers (the history and library reads, the
+saves) and for what they show."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +16,7 @@ from backroutine.core.engine import Session
 from backroutine.core.history import HistoryStore
 from backroutine.core.loading import load_text
 from backroutine.ui.app import BackroutineApp, make_app
+from backroutine.ui.screens.player import PlayerScreen
 from fakes import FakeClock
 
 ROUTINE = """\
@@ -46,9 +50,9 @@ class Rig:
         return self.app.session
 
     def advance(self, seconds: float) -> None:
-        """Move time on and let the app catch up, as its timer would."""
+        """Move time on and let the player catch up, as its timer would."""
         self.clock.now += seconds
-        self.app.wake()
+        wake(self.app)
 
     def played(self) -> list[tuple[float, str]]:
         return [(round(t - 100.0, 3), name) for t, name in self.sounds.played]
@@ -73,3 +77,25 @@ def rig(tmp_path: Path):
 
 def fixed_now() -> datetime:
     return datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def wake(app: BackroutineApp) -> None:
+    """Wake the player screen (under any modal), as its own timer would; none: nothing."""
+    for screen in app.screen_stack:
+        if isinstance(screen, PlayerScreen):
+            screen.wake()
+
+
+async def settle(pilot) -> None:
+    """Wait until the workers are done and what they brought is shown (which may start more
+    work: a home screen read again after a check-in is saved)."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        busy = [w for w in app.workers if not w.is_finished]
+        if not busy:
+            await pilot.pause()
+            if not [w for w in app.workers if not w.is_finished]:
+                return
+        await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
+    raise AssertionError("the workers never settled")

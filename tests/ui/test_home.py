@@ -17,7 +17,7 @@ from backroutine.ui.screens.intro import IntroScreen
 from backroutine.ui.screens.player import PlayerScreen
 from backroutine.ui.screens.safety import SafetyScreen
 
-from .conftest import FakeClock
+from .conftest import FakeClock, settle, wake
 
 
 @pytest.fixture
@@ -39,14 +39,14 @@ async def open_locked_routine(pilot, app, routine_id: str) -> str:
     options = app.screen.query_one("#routines", OptionList)
     options.highlighted = options.get_option_index(routine_id)
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, IntroScreen)
     why = text(app, "#intro-locked")
     await pilot.press("enter")  # does not start
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, IntroScreen) and app.session.state == "ready"
     await pilot.press("escape")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, HomeScreen)
     return why
 
@@ -59,11 +59,11 @@ def option_texts(app) -> list[str]:
 async def test_first_run_asks_the_safety_questions(home) -> None:
     app, store, _ = home
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SafetyScreen)
         await pilot.press("space")  # tick the first question (focused)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert store.red_flags().yes == {"saddle_numbness"}
         advice = app.screen.query_one("#advice")
@@ -75,7 +75,7 @@ async def test_home_shows_locks_and_a_suggestion(home) -> None:
     app, store, _ = home
     store.save_red_flags([], at=datetime.now(UTC))
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         texts = option_texts(app)
         assert any("Strengthening" in t and "locked" in t for t in texts)
@@ -88,16 +88,16 @@ async def test_check_in_from_home(home) -> None:
     app, store, _ = home
     store.save_red_flags([], at=datetime.now(UTC))
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CheckinScreen)
         await pilot.press("1", "2", "enter")  # 12 is refused
         assert isinstance(app.screen, CheckinScreen)
         assert "0 to 10" in text(app, "#checkin-error")
         app.screen.query_one("#pain", Input).value = "7"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert [c.pain for c in store.checkins()] == [7]
         assert "Pain now: 7/10" in text(app, "#pain")
@@ -107,7 +107,7 @@ async def test_a_locked_routine_cannot_start(home) -> None:
     app, store, _ = home
     store.save_red_flags([], at=datetime.now(UTC))
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         why = await open_locked_routine(pilot, app, "mcgill-big-three")
         assert "cannot be started now" in why
 
@@ -119,7 +119,7 @@ async def test_unlocked_after_lessening(home) -> None:
     for day, pain in enumerate((8, 7, 5, 5)):
         store.add_checkin(at=start + timedelta(days=day), pain=pain)
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         texts = option_texts(app)
         assert any(t.startswith("Strengthening · open to level 2") for t in texts)
         first = next(t for t in texts if "First strength steps" in t)
@@ -131,7 +131,7 @@ async def test_unlocked_after_lessening(home) -> None:
         )
         options = app.screen.query_one("#routines", OptionList)
         options.highlighted = options.get_option_index("mcgill-big-three")
-        await pilot.pause()
+        await settle(pilot)
         assert "Strengthening is open up to level 2" in text(app, "#routine-info")
         assert not app.screen.query_one("#advice").display
 
@@ -140,7 +140,7 @@ async def test_an_emergency_is_a_panel_no_routine_starts_past(home) -> None:
     app, store, _ = home
     store.save_red_flags(["bladder_bowel"], at=datetime.now(UTC))
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         panel = app.screen.query_one("#advice")
         assert panel.has_class("emergency") and panel.display
@@ -148,7 +148,7 @@ async def test_an_emergency_is_a_panel_no_routine_starts_past(home) -> None:
         assert "Every routine is on hold" in text(app, "#advice")
         assert "please get checked first" in text(app, "#today")
         await pilot.press("t")  # no suggestion: nothing opens
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         for routine_id in ("desk-break", "spasm-relief", "yoga-back-basics"):
             why = await open_locked_routine(pilot, app, routine_id)
@@ -163,16 +163,16 @@ async def test_the_safety_questions_are_asked_again_after_a_flare(home) -> None:
     for day, pain in enumerate((5, 5, 5, 8)):  # 8 today: a flare day after the answers
         store.add_checkin(at=now - timedelta(days=3 - day), pain=pain)
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SafetyScreen)
         await pilot.press("escape")  # closed without answering: a reminder, not a loop
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "safety questions are due again" in text(app, "#notice")
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert not app.screen.query_one("#notice").display
 
@@ -184,13 +184,13 @@ async def test_a_check_in_that_raises_advice_says_so_at_once(home) -> None:
     for day, pain in enumerate((3, 4)):
         store.add_checkin(at=first + timedelta(days=day), pain=pain)
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#pain", Input).value = "7"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         (toast,) = [n for n in app._notifications if "New advice" in n.message]
         assert (
             toast.severity == "warning"
@@ -199,7 +199,7 @@ async def test_a_check_in_that_raises_advice_says_so_at_once(home) -> None:
         # 7 is a flare day (2 or more above 3): the safety questions are asked again at once.
         assert isinstance(app.screen, SafetyScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert "Book an appointment" in text(app, "#advice")
 
 
@@ -207,18 +207,18 @@ async def test_play_from_home_then_back_home_with_the_session(home) -> None:
     app, store, clock = home
     store.save_red_flags([], at=datetime.now(UTC))
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         options = app.screen.query_one("#routines", OptionList)
         options.highlighted = options.get_option_index("desk-break")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         clock.now += 50
-        app.wake()
+        wake(app)
         await pilot.press("q", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         (session,) = store.sessions()
         assert session.status == "stopped" and session.steps_done == 1
@@ -230,9 +230,9 @@ async def test_history_screen(home) -> None:
     store.save_red_flags([], at=datetime.now(UTC))
     store.add_checkin(at=datetime.now(UTC), pain=4, note="ok")
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one("#checkins", DataTable).row_count == 1
         assert "Pain trend" in text(app, "#charts")
         await pilot.press("escape")
@@ -243,12 +243,12 @@ async def test_command_palette_opens(home) -> None:
     app, store, _ = home
     store.save_red_flags([], at=datetime.now(UTC))
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.__class__.__name__ == "CommandPalette"
         await pilot.press(*"check in", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CheckinScreen)
 
 
@@ -259,9 +259,9 @@ async def test_every_home_key_and_a_tiny_terminal(home) -> None:
         for key in ("down", "up", "t", "escape", "r", "escape", "c", "escape", "s", "escape",
                     "x", "tab", "enter", "escape"):  # fmt: skip
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running
 
 
@@ -272,7 +272,7 @@ async def test_a_broken_user_routine_is_mentioned(home, tmp_path: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "mine.yaml").write_text("name: Mine\ncategory: gentle\nsteps: [{name: A, hodl: 5}]\n")
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any("mine.yaml" in m and "backroutine validate" in m for m in messages)
 
@@ -289,11 +289,11 @@ async def test_yoga_says_once_the_worst_has_passed_while_pain_is_high(
     store.save_red_flags([], at=now)
     store.add_checkin(at=now, pain=pain)
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         options = app.screen.query_one("#routines", OptionList)
         options.highlighted = options.get_option_index(routine_id)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, IntroScreen)
         notes = app.screen.query("#intro-note")
         assert bool(notes) is note
@@ -305,7 +305,7 @@ async def test_yoga_says_once_the_worst_has_passed_while_pain_is_high(
 async def test_the_safety_questions_are_read_whole(home) -> None:
     app, _store, _ = home
     async with app.run_test(size=(80, 60)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SafetyScreen)  # first run
         long = app.screen.query_one("#infection_risk")
         assert long.size.height >= 2  # wrapped onto a second line, not cut with "..."
@@ -329,7 +329,7 @@ async def test_a_history_that_cannot_be_written_is_shown_and_says_so(tmp_path: P
     app = make_app(store=store, data_dir=data, clock=clock, player=RecordingPlayer(clock=clock),
                    history_problems=[problem])  # fmt: skip
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert problem in text(app, "#notice")
         assert "Contact a doctor today" in text(app, "#advice")  # the red flag stays in sight
@@ -343,5 +343,5 @@ async def test_a_history_that_cannot_be_opened_is_named_on_the_home_screen(tmp_p
     app = make_app(store=None, data_dir=tmp_path, clock=clock, player=RecordingPlayer(clock=clock),
                    history_problems=[problem])  # fmt: skip
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert problem in text(app, "#notice")

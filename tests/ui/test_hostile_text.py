@@ -18,7 +18,7 @@ from backroutine.ui.screens.home import HomeScreen
 from backroutine.ui.screens.intro import IntroScreen
 from backroutine.ui.screens.player import PlayerScreen
 
-from .conftest import FakeClock
+from .conftest import FakeClock, settle, wake
 
 CLICK = "[@click=app.screenshot('victim.txt','{dir}')]CLICK[/]"
 HOSTILE = """\
@@ -59,7 +59,7 @@ async def test_a_hostile_routine_plays_and_shows_its_text_as_text(tmp_path: Path
     clock = FakeClock()
     app = make_app(store=store, routine=routine, clock=clock, player=RecordingPlayer(clock=clock))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, IntroScreen)
         shown = screen_text(app)
         assert "Stretch [/] ease [b]" in shown
@@ -68,18 +68,18 @@ async def test_a_hostile_routine_plays_and_shows_its_text_as_text(tmp_path: Path
         await pilot.click("#intro-summary")  # a link or click there would run: it is text
         await pilot.click("#intro-name")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PlayerScreen)
         clock.now += 1.5
-        app.wake()
-        await pilot.pause()
+        wake(app)
+        await settle(pilot)
         shown = screen_text(app)
         assert "Step [/] one" in shown and "Do [/] this" in shown and "cue [/] now" in shown
         assert "[bold]Hold" in shown  # the next step
         for _ in range(10):
             clock.now += 1
-            app.wake()
-        await pilot.pause()
+            wake(app)
+        await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert "Stretch [/] ease [b]" in screen_text(app)
         await pilot.press("enter")
@@ -113,27 +113,27 @@ async def test_home_history_and_palette_with_hostile_history(tmp_path: Path) -> 
     clock = FakeClock()
     app = make_app(store=store, data_dir=data, clock=clock, player=RecordingPlayer(clock=clock))
     async with app.run_test(size=(110, 36)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         shown = screen_text(app)
         assert "\\x1b]0;pwned\\x07Evil" in shown and "\x1b" not in shown
         assert "Mine [/] [@click=app.quit]q[/]" in shown
         options = app.screen.query_one("#routines", OptionList)
         options.highlighted = options.get_option_index("mine")
-        await pilot.pause()
+        await settle(pilot)
         assert "[/] summary" in str(app.screen.query_one("#routine-info").render())
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         shown = screen_text(app)
         assert "x\\x1b[2Jy [/] \\x9b2J \\u202eevil" in shown
         assert "\x1b" not in shown and "\x9b" not in shown and "\u202e" not in shown
         await pilot.press("escape")
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"mine")
         await pilot.pause(0.3)
         assert app.is_running
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     store.close()

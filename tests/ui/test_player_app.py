@@ -11,6 +11,8 @@ from backroutine.ui.screens.intro import IntroScreen
 from backroutine.ui.screens.player import PlayerScreen
 from backroutine.ui.screens.safety import SafetyScreen
 
+from .conftest import settle
+
 
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
@@ -24,7 +26,7 @@ async def test_intro_then_enter_starts(rig) -> None:
         assert "0:" in text_of(rig.app, "#intro-facts")
         assert rig.session.state == "ready" and rig.rows() == []
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(rig.app.screen, PlayerScreen)
         assert text_of(rig.app, "#step-name") == "Walk"
         assert text_of(rig.app, "#phase") == "MOVE"
@@ -37,13 +39,13 @@ async def test_intro_then_enter_starts(rig) -> None:
 async def test_the_whole_routine_sounds_and_records(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         for _ in range(100):
             if rig.session.state == "finished":
                 break
             rig.advance(0.5)
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
+        await settle(pilot)
         assert rig.session.state == "finished", rig.session.position
         assert isinstance(rig.app.screen, SummaryScreen)
         names = [name for _, name in rig.played()]
@@ -68,7 +70,7 @@ async def test_the_whole_routine_sounds_and_records(rig) -> None:
 async def test_space_pauses_and_resumes(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         rig.advance(2)
         await pilot.press("space")
         assert rig.session.state == "paused"
@@ -85,7 +87,7 @@ async def test_space_pauses_and_resumes(rig) -> None:
 async def test_next_and_back(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("n")
         assert text_of(rig.app, "#step-name") == "Twist"
         assert text_of(rig.app, "#phase") == "GET READY"
@@ -102,7 +104,7 @@ async def test_next_and_back(rig) -> None:
 async def test_mute_silences_sounds(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("m")
         before = len(rig.sounds.played)
         rig.advance(9)
@@ -116,7 +118,7 @@ async def test_mute_silences_sounds(rig) -> None:
 async def test_cue_text_is_shown(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         rig.advance(11)
         assert text_of(rig.app, "#cue") == "Breathe out"
         rig.advance(3)
@@ -126,7 +128,7 @@ async def test_cue_text_is_shown(rig) -> None:
 async def test_quit_asks_and_saves_as_stopped(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         rig.advance(6)
         await pilot.press("q")
         assert isinstance(rig.app.screen, ConfirmQuit)
@@ -135,7 +137,7 @@ async def test_quit_asks_and_saves_as_stopped(rig) -> None:
         assert rig.session.state == "running"
         await pilot.press("q")
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
     (row,) = rig.rows()
     assert (row.status, row.reason, row.steps_done) == ("stopped", "quit", 1)
     assert row.active_seconds == 6.0
@@ -144,10 +146,10 @@ async def test_quit_asks_and_saves_as_stopped(rig) -> None:
 async def test_this_hurts_stops_and_advises(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         rig.advance(2)
         await pilot.press("h")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(rig.app.screen, HurtScreen)
         assert rig.session.state == "finished"
         body = " ".join(str(w.render()) for w in rig.app.screen.query("Static"))
@@ -157,22 +159,22 @@ async def test_this_hurts_stops_and_advises(rig) -> None:
         assert (row.status, row.reason) == ("stopped", "pain")
         # The pain question is asked at once; the answer is a check-in.
         await pilot.press("6", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [c.pain for c in rig.store.checkins()] == [6]
         assert "Saved: pain 6." in str(rig.app.screen.query_one("#after-result").render())
         # Today is a flare day and the questions were never answered: they are asked now.
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(rig.app.screen, SafetyScreen)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert not rig.app.is_running  # played from the command line: done
 
 
 async def test_help_pauses_while_open(rig) -> None:
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("question_mark")
         assert isinstance(rig.app.screen, HelpScreen)
         assert rig.session.state == "paused"
@@ -187,23 +189,23 @@ async def test_every_key_on_every_screen_never_crashes(rig) -> None:
         for key in keys:
             await pilot.press(key)
             rig.advance(0.7)
-        await pilot.pause()
+        await settle(pilot)
         assert rig.app.is_running
         await pilot.press("q", "y")
-        await pilot.pause()
+        await settle(pilot)
     assert rig.rows()[0].status in ("stopped", "completed")
 
 
 async def test_tiny_and_resized_terminal(rig) -> None:
     async with rig.app.run_test(size=(20, 5)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         rig.advance(9)
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
+        await settle(pilot)
         assert not rig.app.screen.has_class("short")
         await pilot.resize_terminal(40, 8)
-        await pilot.pause()
+        await settle(pilot)
         assert rig.app.screen.has_class("short") and rig.app.screen.has_class("narrow")
         rig.advance(1)
         assert rig.app.is_running
@@ -217,7 +219,7 @@ ALL_KEYS = ["space", "n", "p", "right", "left", "m", "x", "1", "0", "tab",
 async def _press_all(pilot, rig) -> None:
     for key in ALL_KEYS:
         await pilot.press(key)
-        await pilot.pause()
+        await settle(pilot)
         if rig.app.session is not None and rig.app.session.state == "running":
             rig.advance(0.4)
     assert rig.app.is_running
@@ -227,38 +229,38 @@ async def test_every_key_with_a_modal_open_and_while_paused(rig) -> None:
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await _press_all(pilot, rig)  # on the intro (space, n... do nothing there)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("space")  # paused
         await _press_all(pilot, rig)
         await pilot.press("q")  # the quit question is open
         for key in ("space", "p", "m", "question_mark", "h", "x"):  # n would answer "go on"
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
         assert isinstance(rig.app.screen, ConfirmQuit)
         await pilot.press("escape")
         assert isinstance(rig.app.screen, PlayerScreen)
         await pilot.press("question_mark")  # the help is open
         for key in ALL_KEYS:
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
         assert isinstance(rig.app.screen, HelpScreen)
         await pilot.press("escape")
         await pilot.press("h")  # the advice screen
-        await pilot.pause()
+        await settle(pilot)
         await _press_all(pilot, rig)
 
 
 async def test_every_key_on_the_summary(rig) -> None:
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         for _ in range(100):
             if rig.session.state == "finished":
                 break
             rig.advance(0.5)
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"12", "enter")  # refused: out of range
-        await pilot.pause()
+        await settle(pilot)
         assert rig.store.checkins() == []
         for key in ALL_KEYS:
             await pilot.press(key)
@@ -271,7 +273,7 @@ async def test_voice_in_the_tui(tmp_path) -> None:
     from backroutine.speech import RecordingSpeaker
     from backroutine.ui.app import make_app
 
-    from .conftest import ROUTINE, FakeClock, fixed_now
+    from .conftest import ROUTINE, FakeClock, fixed_now, wake
 
     clock = FakeClock(100.0)
     speaker = RecordingSpeaker(clock=clock)
@@ -281,13 +283,13 @@ async def test_voice_in_the_tui(tmp_path) -> None:
                    speaker=speaker, now=fixed_now)  # fmt: skip
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         for _ in range(12):
             clock.now += 1
-            app.wake()
+            wake(app)
         await pilot.press("m")  # muting silences the voice too
         clock.now += 10
-        app.wake()
+        wake(app)
     store.close()
     texts = [text for _, text in speaker.said]
     assert texts[0] == "Walk. 5 seconds"
@@ -302,7 +304,7 @@ async def test_a_locked_history_never_freezes_the_player(rig) -> None:
 
     async with rig.app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert rig.app.writer is not None
         assert rig.app.writer.drain(5), rig.app.writer.trouble  # the row exists
         holder = locked(rig.store.path, 3.0)
@@ -311,12 +313,12 @@ async def test_a_locked_history_never_freezes_the_player(rig) -> None:
             began = time.monotonic()
             rig.advance(1.0)
             slowest = max(slowest, time.monotonic() - began)
-            await pilot.pause()
+            await settle(pilot)
         assert slowest < 0.5  # the timer never waited for the history
         assert rig.session.steps_done >= 1
         holder.join()
         (row,) = rig.rows()  # written once the lock went: nothing lost
         assert row.steps_done == rig.session.steps_done
-        await pilot.pause()
+        await settle(pilot)
         messages = [n.message for n in rig.app._notifications]
         assert any(m.startswith("Waiting for the history") for m in messages)

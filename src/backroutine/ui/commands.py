@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -17,32 +18,36 @@ def _plain(text: str) -> str:
 
 
 class BackroutineCommands(Provider):
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        out: list[tuple[str, object, str]] = [
-            ("Check in your pain", app.action_checkin, "How is your back now, 0-10?"),  # type: ignore[attr-defined]
-            ("Safety questions", app.action_safety, "Signs that need a doctor"),  # type: ignore[attr-defined]
-            ("History and charts", app.action_history, "Sessions, minutes, pain trend"),  # type: ignore[attr-defined]
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        run = self.app.run_action  # the app's own actions, as the home screen's keys run them
+        out: list[tuple[str, Callable[[], object], str]] = [
+            ("Check in your pain", partial(run, "checkin"), "How is your back now, 0-10?"),
+            ("Safety questions", partial(run, "safety"), "Signs that need a doctor"),
+            ("History and charts", partial(run, "history"), "Sessions, minutes, pain trend"),
         ]
-        home = getattr(app.screen, "entries", None) or {}
-        for entry in home.values():
-            routine = entry.routine
-            out.append(
-                (
-                    _plain(f"Open routine: {routine.name}"),
-                    partial(app.open_routine, routine),  # type: ignore[attr-defined]
-                    _plain(f"{routine.category} · {routine.summary or ''}"),
-                )
-            )
+        from backroutine.ui.screens.home import HomeScreen  # loaded by now, when it is shown
+
+        home = self.screen
+        if isinstance(home, HomeScreen) and home.view is not None:
+            for group in home.view.groups:
+                for row in group.routines:
+                    entry = row.entry
+                    out.append(
+                        (
+                            _plain(f"Open routine: {entry.name}"),
+                            partial(home.open_row, row),
+                            _plain(f"{entry.category} · {entry.summary or ''}"),
+                        )
+                    )
         return out
 
     async def discover(self) -> Hits:
         for text, command, help_text in self._commands():
-            yield DiscoveryHit(text, command, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(text, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, command, help_text in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, matcher.highlight(text), command, help=help_text)

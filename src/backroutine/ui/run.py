@@ -27,7 +27,8 @@ def run_app(app: BackroutineApp) -> int:
         code = app.run()
     finally:
         gc.unfreeze()
-        # However the app ended (even by an exception), an unfinished session is saved.
+        # However the app ended (even by an exception), an unfinished session is saved: the
+        # player screen drives it, and the app keeps a reference to it for this.
         if app.conductor is not None:
             app.conductor.stop("quit")
         saved = finish_writing(app.writer, _say_on_stderr)

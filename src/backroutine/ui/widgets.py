@@ -3,7 +3,7 @@ home screen's list of routines, quick with thousands of them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -22,8 +22,8 @@ class Line(Static):
     """A Static that ignores updates to the text it already shows (no needless repaint). A str
     is shown as it is (routine files fill most lines): never parsed as markup."""
 
-    def __init__(self, text: str = "", **kwargs: object) -> None:
-        super().__init__(data(text), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        super().__init__(data(text), **kwargs)
         self._shown: object = text
 
     def show(self, text: str | Text) -> None:
@@ -38,8 +38,8 @@ class RoutineBar(Widget):
 
     DEFAULT_CSS = "RoutineBar { height: 1; }"
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._done = 0.0
         self._label = ""
 

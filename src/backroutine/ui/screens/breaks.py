@@ -3,12 +3,18 @@
 It stays open all day, so it sleeps as much as it can: whole minutes while the break is more
 than a minute away, seconds only in the last minute, and one timer set to the moment the
 shown value changes (or the break timer asks to be looked at), never a polling interval.
+
+It is given the break answers (the timer, the break's routine, the history they go to), the
+app's clocks and the app's chime (attributes down). It answers a snooze or a skip itself, at
+once (the timer must have moved before the screen looks at it again); a break taken goes up
+to the app (TakeBreak), which plays its routine and records it once it is closed.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,8 +24,10 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Static
 
-from backroutine.core.breaks import BreakTimer
 from backroutine.core.durations import format_seconds
+from backroutine.core.engine import Clock
+from backroutine.services.breaks import BreakAnswers
+from backroutine.ui.messages import TakeBreak
 from backroutine.ui.richtext import data
 
 MINUTE = 60.0
@@ -52,10 +60,24 @@ class BreakScreen(Screen[None]):
         Binding("q", "app.quit_now", "Quit"),
     ]
 
-    def __init__(self, timer: BreakTimer, routine_name: str) -> None:
+    def __init__(
+        self,
+        answers: BreakAnswers,
+        *,
+        clock: Clock,
+        now: Callable[[], datetime],
+        chime: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`clock`: the timer's own (monotonic, or a test's fake one: never time.* here);
+        `now`: the wall clock that goes with it; `chime`: sounds the break when it is due."""
         super().__init__()
-        self.timer = timer
-        self.routine_name = routine_name
+        self.answers = answers
+        self.timer = answers.timer
+        self.routine_name = answers.routine.name
+        self.taking = False  # a break taken: the app is opening its routine over this screen
+        self.clock = clock
+        self.now = now
+        self.chime = chime
         self.wake_in: float | None = None  # seconds on the app's clock to the next look
         self._wake: Timer | None = None
         self._shown: dict[str, str] = {}  # what each widget shows: repainted only on change
@@ -82,6 +104,9 @@ class BreakScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.look()
 
+    def on_screen_suspend(self) -> None:
+        self.taking = False  # the break's routine is open: its closing records the break
+
     def look(self) -> None:
         """Bring up the break when it is due, else show the countdown; then sleep until the
         countdown shows something else or the timer asks to be looked at, whichever is first."""
@@ -89,12 +114,11 @@ class BreakScreen(Screen[None]):
             self._wake.stop()
             self._wake = None
         timer = self.timer
-        if timer.due() and self.app.screen is self:
+        if timer.due() and self.app.screen is self and not self.taking:
             self.wake_in = None
-            self.app.push_screen(BreakDue(self.routine_name), self.app.answer_break)  # type: ignore[attr-defined]
+            self.offer()
             return
-        # The app's clock is the timer's (monotonic, or a test's fake one): never time.* here.
-        delay = timer.next_wake() - self.app.clock()  # type: ignore[attr-defined]
+        delay = timer.next_wake() - self.clock()
         if not timer.paused and timer.in_hours():
             change = until_change(timer.remaining())
             if change is not None:
@@ -111,7 +135,7 @@ class BreakScreen(Screen[None]):
         elif not timer.in_hours():
             label = f"Outside working hours ({timer.hours})"
         else:
-            at = self.app.now() + timedelta(seconds=remaining)  # type: ignore[attr-defined]
+            at = self.now() + timedelta(seconds=remaining)
             label = f"Next break at {at.strftime('%H:%M')}, in"
         value, unit = countdown(remaining)
         counts = timer.counts
@@ -131,8 +155,22 @@ class BreakScreen(Screen[None]):
         if isinstance(widget, Digits | Static):
             widget.update(text)
 
+    def offer(self) -> None:
+        """Time for a break: the chime, and the question."""
+        self.chime()
+        self.app.push_screen(BreakDue(self.routine_name), self._answered)
+
+    def _answered(self, answer: str | None) -> None:
+        """Take the break (the app plays it), snooze it or skip it (closing the question skips
+        it): answered before this screen looks at the timer again."""
+        if answer == "take":
+            self.taking = True  # not offered again while the app opens its routine
+            self.post_message(TakeBreak())
+        else:
+            self.notify(self.answers.answer(answer), timeout=3)
+
     def action_break_now(self) -> None:
-        self.app.push_screen(BreakDue(self.routine_name), self.app.answer_break)  # type: ignore[attr-defined]
+        self.offer()
 
     def action_pause(self) -> None:
         if self.timer.paused:
@@ -173,12 +211,6 @@ class BreakDue(ModalScreen[str]):
                 " skip",
             )
             yield Static(keys, classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.app.bell()
-        player = getattr(self.app, "player", None)
-        if player is not None and not getattr(self.app, "muted", False):
-            player.play("chime")
 
     def action_answer(self, answer: str) -> None:
         self.dismiss(answer)

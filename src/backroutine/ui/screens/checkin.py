@@ -1,6 +1,14 @@
-"""Checking in: pain 0-10, spasms compared with before, a note."""
+"""Checking in: pain 0-10, spasms compared with before, a note.
+
+The screen is given the app's way of saving a check-in (attributes down) and runs it in a
+thread worker: a busy history never freezes the screen. Saved, it says what changed and tells
+the app (CheckinSaved), which brings the home screen up to date.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -9,12 +17,46 @@ from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.worker import Worker, WorkerState
 
-from backroutine.services.checkins import read_pain
+from backroutine.services.checkins import CheckinReport, read_pain
+from backroutine.ui.messages import CheckinSaved
+
+# Saves a check-in made now (pain, spasms, note) and says what it changed; waits for the
+# history, so it is called in a thread worker.
+CheckinSaver = Callable[[int, str | None, str | None], CheckinReport]
+SAVING = "checkin"  # the workers' group
+
+
+def severity(report: CheckinReport) -> SeverityLevel:
+    """How loudly to say a check-in's outcome: new advice to see a professional is a warning,
+    or an error when it is urgent; so is a check-in that was not saved."""
+    if not report.saved:
+        return "error"
+    if report.urgency is None:
+        return "information"
+    return "warning" if report.urgency == "soon" else "error"
+
+
+def saved_report(event: Worker.StateChanged) -> CheckinReport | None:
+    """The report of a check-in saved by a worker of ours, once it is done; else None. Saving
+    never raises; if it did, that is said like any other check-in not saved."""
+    worker = event.worker
+    if worker.group != SAVING:
+        return None
+    if event.state == WorkerState.SUCCESS and isinstance(worker.result, CheckinReport):
+        return worker.result
+    if event.state == WorkerState.ERROR:
+        return CheckinReport(f"Not saved: {worker.error}", False, None)
+    return None
 
 
 class CheckinScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, save: CheckinSaver) -> None:
+        super().__init__()
+        self.save_checkin = save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin", classes="dialog"):
@@ -44,6 +86,8 @@ class CheckinScreen(ModalScreen[bool]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def save(self) -> None:
+        if self.query_one("#save", Button).disabled:
+            return  # already saving
         pain = read_pain(self.query_one("#pain", Input).value)
         error = self.query_one("#checkin-error", Static)
         if pain is None:
@@ -57,10 +101,16 @@ class CheckinScreen(ModalScreen[bool]):
         note = self.query_one("#note", Input).value.strip() or None
         self.query_one("#save", Button).disabled = True
         error.update("Saving…")
-        self.app.save_checkin(pain, spasms, note, then=self.saved)  # type: ignore[attr-defined]
+        work = partial(self.save_checkin, pain, spasms, note)
+        self.run_worker(work, thread=True, group=SAVING, exit_on_error=False)
 
-    def saved(self, message: str, severity: SeverityLevel) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report = saved_report(event)
+        if report is None:
+            return
         # New advice to see a professional stays up longer, and is coloured by its urgency.
-        timeout = 8 if severity == "information" else 30
-        self.app.notify(message, severity=severity, timeout=timeout, markup=False)
+        loudness = severity(report)
+        timeout = 8 if loudness == "information" else 30
+        self.app.notify(report.text, severity=loudness, timeout=timeout, markup=False)
+        self.post_message(CheckinSaved(report))
         self.dismiss(True)

@@ -1,5 +1,6 @@
 """After the routine: a summary with "how is your back now?"; or, when it hurt ("this hurts"),
-the same question at once and what to do."""
+the same question at once and what to do. The answer is saved in a thread worker; closing is
+the app's to do (CloseRoutine)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
 from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker
 
 from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.durations import format_clock
 from backroutine.services.checkins import read_pain
+from backroutine.ui.messages import CheckinSaved, CloseRoutine
+from backroutine.ui.screens.checkin import SAVING, CheckinSaver, saved_report, severity
 
 
 class PainQuestion(Vertical):
@@ -26,8 +29,9 @@ class PainQuestion(Vertical):
     class Skipped(Message):
         """Enter with no answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, save: CheckinSaver) -> None:
         super().__init__(id="pain-question")
+        self.save_checkin = save
         self.answered = False
 
     def compose(self) -> ComposeResult:
@@ -61,18 +65,28 @@ class PainQuestion(Vertical):
             return
         event.input.disabled = True
         result.update("Saving…")
-        self.app.save_checkin(pain, then=self.saved)  # type: ignore[attr-defined]
+        self.run_worker(
+            lambda: self.save_checkin(pain, None, None),
+            thread=True,
+            group=SAVING,
+            exit_on_error=False,
+        )
 
-    def saved(self, message: str, severity: SeverityLevel) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report = saved_report(event)
+        if report is None:
+            return
+        event.stop()
         result = self.query_one("#after-result", Static)
-        result.update(Text(message))
-        result.set_class(severity != "information", "advice")
+        result.update(Text(report.text))
+        result.set_class(severity(report) != "information", "advice")
         self.answered = True
         self.screen.focus_next()
+        self.post_message(CheckinSaved(report))
 
 
 class SummaryScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.close_routine", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(
         self,
@@ -83,8 +97,9 @@ class SummaryScreen(Screen[None]):
         steps_done: int,
         steps_total: int,
         recorded: bool,
-        can_check_in: bool = False,
+        checkin: CheckinSaver | None = None,
     ) -> None:
+        """`checkin`: how to save the answer to "how is your back now?"; None: not asked."""
         super().__init__()
         self.title_text = "Well done" if completed else "Stopped"
         lines = [
@@ -96,14 +111,15 @@ class SummaryScreen(Screen[None]):
             else "Not recorded (a preview, or the history could not be written).",
         ]
         self.body = "\n".join(lines)
-        self.can_check_in = can_check_in
+        self.checkin = checkin
+        self.close_asked = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary", classes="panel"):
             yield Static(self.title_text, classes="panel-title")
             yield Static(Text(self.body))  # the routine's name is the author's text: no markup
-            if self.can_check_in:
-                yield PainQuestion()
+            if self.checkin is not None:
+                yield PainQuestion(self.checkin)
             yield Static("Press Enter to close.", id="summary-hint", classes="dialog-hint")
         yield Footer()
 
@@ -111,29 +127,36 @@ class SummaryScreen(Screen[None]):
         question = self.query(PainQuestion)
         if event.key == "enter" and (not question or question.first().answered):
             event.stop()
-            self.app.action_close_routine()  # type: ignore[attr-defined]
+            self.action_close()
 
     @on(PainQuestion.Skipped)
     def skipped(self) -> None:
-        self.app.action_close_routine()  # type: ignore[attr-defined]
+        self.action_close()
+
+    def action_close(self) -> None:
+        if not self.close_asked:  # once: a second Enter must not close the screen below too
+            self.close_asked = True
+            self.post_message(CloseRoutine())
 
 
 class HurtScreen(Screen[None]):
     """The routine stopped because it hurt: the pain question at once (the day is a flare day
     either way), then what to do, and when to see a professional."""
 
-    BINDINGS = [Binding("escape", "app.close_hurt", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close")]
 
-    def __init__(self, *, can_check_in: bool) -> None:
+    def __init__(self, *, checkin: CheckinSaver | None) -> None:
+        """`checkin`: how to save the answer to the pain question; None: not asked."""
         super().__init__()
-        self.can_check_in = can_check_in
+        self.checkin = checkin
+        self.close_asked = False
 
     def compose(self) -> ComposeResult:
         advice = "\n\n".join((*HURT_ADVICE, HURT_DAY))
         with VerticalScroll(id="hurt", classes="panel"):
             yield Static(HURT_TITLE, classes="panel-title")
-            if self.can_check_in:
-                yield PainQuestion()
+            if self.checkin is not None:
+                yield PainQuestion(self.checkin)
             yield Static(advice, id="hurt-advice", markup=False)
             yield Static(
                 "The session is saved as stopped. Press Enter to close.", classes="dialog-hint"
@@ -144,4 +167,9 @@ class HurtScreen(Screen[None]):
         question = self.query(PainQuestion)
         if event.key in ("enter", "q") and (not question or question.first().answered):
             event.stop()
-            self.app.action_close_hurt()  # type: ignore[attr-defined]
+            self.action_close()
+
+    def action_close(self) -> None:
+        if not self.close_asked:  # once: a second Enter must not ask the questions twice
+            self.close_asked = True
+            self.post_message(CloseRoutine(hurt=True))

@@ -1,8 +1,15 @@
 """Where a person lands: today's suggestion, the routines with their locks, their back's
-progress, notices, and the history at a glance."""
+progress, notices, and the history at a glance.
+
+The screen is given the app's way of reading what it shows (attributes down) and reads it in a
+thread worker, so its first frame is drawn before the history and the routine library are
+read ("Loading…"); the list is filled when they are. What the person chooses goes up as
+messages (OpenRoutine, SafetyDue, Notice).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 
@@ -14,12 +21,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.worker import Worker, WorkerState
 
 from backroutine.core.durations import format_clock
 from backroutine.core.stats import sparkline
-from backroutine.services.home import HomeView, RoutineRow, home_view
+from backroutine.services.home import HomeView, RoutineRow
+from backroutine.ui.messages import Notice, OpenRoutine, SafetyDue
 from backroutine.ui.richtext import data
 from backroutine.ui.widgets import RoutineList
+
+LOADING = "home"  # the group of the worker that reads what the screen shows
 
 
 class HomeScreen(Screen[None]):
@@ -31,15 +42,18 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit_now", "Quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, load: Callable[[], HomeView]) -> None:
+        """`load`: reads what the screen shows (the history, the routine library); it waits
+        for them, so it is called in a thread worker."""
         super().__init__()
+        self.load = load
         self.view: HomeView | None = None  # what is shown: the services put it together
         self._safety_asked_for: object = None  # the state the questions were last asked in
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
             yield Static(id="advice")
-            yield Static(id="today")
+            yield Static("Loading…", id="today")
             yield Static(id="notice")
             with Horizontal(id="home-main"):
                 with Vertical(id="routines-pane"):
@@ -67,16 +81,21 @@ class HomeScreen(Screen[None]):
     # -- data -------------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        app = self.app
-        view = home_view(
-            app.store,  # type: ignore[attr-defined]
-            data_dir=app.data_dir,  # type: ignore[attr-defined]
-            now=app.now(),  # type: ignore[attr-defined]
-            problems=app.history_problems,  # type: ignore[attr-defined]
-        )
+        """Read what the screen shows again, off the event loop; shown when it is read. A
+        newer reading replaces one still under way (its result is dropped)."""
+        self.run_worker(self.load, thread=True, exclusive=True, group=LOADING)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != LOADING or event.state != WorkerState.SUCCESS:
+            return  # an error ends the app with its traceback, as it did on the event loop
+        if isinstance(worker.result, HomeView):
+            self.show_view(worker.result)
+
+    def show_view(self, view: HomeView) -> None:
         self.view = view
         if view.library_problem is not None:
-            app.notice(view.library_problem)  # type: ignore[attr-defined]
+            self.post_message(Notice(view.library_problem))
         self._show_advice(view)
         self._show_today(view)
         self._show_notice(view)
@@ -87,12 +106,14 @@ class HomeScreen(Screen[None]):
 
     def _ask_safety_when_due(self, view: HomeView) -> None:
         """The questions on first run, at a new episode and on a flare day: once for each of
-        these, however often the screen refreshes (closing them leaves a reminder)."""
+        these, however often the screen refreshes (closing them leaves a reminder). Asked only
+        over this screen: with another one open, at the next refresh."""
         progress = view.progress
         state = (progress.safety_asked, progress.episode_started, progress.last_flare)
-        if view.can_save and progress.safety_due and state != self._safety_asked_for:
+        due = view.can_save and progress.safety_due and state != self._safety_asked_for
+        if due and self.app.screen is self:
             self._safety_asked_for = state
-            self.app.action_safety()  # type: ignore[attr-defined]
+            self.post_message(SafetyDue())
 
     def _show_advice(self, view: HomeView) -> None:
         """Advice to see a professional, first and by urgency: an emergency fills the width in
@@ -215,13 +236,13 @@ class HomeScreen(Screen[None]):
     def selected(self, event: OptionList.OptionSelected) -> None:
         row = self.view.routine(event.option.id or "") if self.view is not None else None
         if row is not None:
-            self._open(row)
+            self.open_row(row)
 
     def action_today(self) -> None:
         if self.view is not None and self.view.suggested is not None:
-            self._open(self.view.suggested)
+            self.open_row(self.view.suggested)
 
-    def _open(self, row: RoutineRow) -> None:
+    def open_row(self, row: RoutineRow) -> None:
         """The list comes from the routine cache: the routine itself is read now. A file
         changed since into one with mistakes is not opened; the list is made again (and
         says which files to fix)."""
@@ -230,10 +251,10 @@ class HomeScreen(Screen[None]):
         try:
             routine = row.routine
         except RoutineError:
-            self.app.notice(f'"{row.entry.name}" has changed and cannot be opened now.')  # type: ignore[attr-defined]
+            self.post_message(Notice(f'"{row.entry.name}" has changed and cannot be opened now.'))
             self.refresh_data()
             return
-        self.app.open_routine(routine)  # type: ignore[attr-defined]
+        self.post_message(OpenRoutine(routine))
 
 
 def _score(pain: int | None) -> str:

@@ -1,5 +1,6 @@
 """A routine's detail screen, before the first step: what it is, what to take care of, how
-long it takes. Enter starts it; a locked routine says why instead."""
+long it takes. Enter starts it; a locked routine says why instead. The screen says which the
+person chose (StartRoutine, CloseRoutine); the app does it."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from textual.widgets import Footer, Static
 
 from backroutine.core.durations import format_clock
 from backroutine.core.model import Routine
+from backroutine.ui.messages import CloseRoutine, StartRoutine
 from backroutine.ui.richtext import data, markdown_text
 
 
 class IntroScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "app.start_routine", "Start"),
-        Binding("escape,q", "app.close_routine", "Back"),
-        Binding("question_mark", "app.help", "Keys"),
+        Binding("enter", "start_routine", "Start"),
+        Binding("escape,q", "close", "Back"),
+        Binding("question_mark", "help", "Keys"),
     ]
 
     def __init__(
@@ -74,3 +76,14 @@ class IntroScreen(Screen[None]):
         if action == "start_routine" and self.locked:
             return None
         return True
+
+    def action_start_routine(self) -> None:
+        self.post_message(StartRoutine())
+
+    def action_close(self) -> None:
+        self.post_message(CloseRoutine())
+
+    def action_help(self) -> None:
+        from backroutine.ui.screens.dialogs import HelpScreen
+
+        self.app.push_screen(HelpScreen())

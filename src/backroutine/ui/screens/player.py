@@ -1,23 +1,34 @@
 """The player: the step, a big countdown, what to do, what comes next.
 
-The screen only shows what the app tells it (attributes down): `show(session)` after every
-wake-up, `show_cue(text)` when a cue fires. Keys go to the app's actions (messages up).
+The screen owns the session it is given (attributes down): it sleeps on its own timer until
+the session's next whole second or event, hands the session's moves to the conductor (which
+sounds, speaks and records them), and draws what they bring. The keys are its own actions.
+When the session is over it tells the app (messages up), which shows what comes next.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Digits, Footer
 
 from backroutine.core.announce import phase_label, where_label
 from backroutine.core.durations import format_clock
-from backroutine.core.engine import Session
+from backroutine.core.engine import CueDue, Event, Finished, SegmentStarted, Session, SideChanged
+from backroutine.core.timeline import Segment
+from backroutine.services.conductor import SessionConductor
+from backroutine.ui.messages import Ending, MuteChanged, SessionEnded
+from backroutine.ui.screens.dialogs import ConfirmQuit, HelpScreen
 from backroutine.ui.widgets import Line, RoutineBar
+
+WAKE_LATE = 0.002  # wake this much after the session's moment, so that it has come
 
 
 def countdown_text(seconds: float) -> str:
@@ -26,14 +37,28 @@ def countdown_text(seconds: float) -> str:
 
 class PlayerScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "app.toggle_pause", "Pause"),
-        Binding("n,right", "app.skip", "Next"),
-        Binding("p,left", "app.back", "Back"),
-        Binding("m", "app.mute", "Mute"),
-        Binding("h", "app.hurt", "This hurts"),
-        Binding("q", "app.ask_quit", "Quit"),
-        Binding("question_mark", "app.help", "Keys"),
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("n,right", "skip", "Next"),
+        Binding("p,left", "step_back", "Back"),
+        Binding("m", "mute", "Mute"),
+        Binding("h", "hurt", "This hurts"),
+        Binding("q", "ask_quit", "Quit"),
+        Binding("question_mark", "help", "Keys"),
     ]
+
+    def __init__(self, conductor: SessionConductor, started: list[Event] | None = None) -> None:
+        """`conductor`: the session to play, already started by the app (its first cue sounds
+        at the routine's first moment, not once this screen is drawn: issue 12); `started`:
+        the events its start brought, drawn once the screen is."""
+        super().__init__()
+        self.conductor = conductor
+        self._started = list(started or [])
+        self._timer: Timer | None = None
+        self._ended = False  # the app has been told; nothing moves any more
+
+    @property
+    def session(self) -> Session:
+        return self.conductor.session
 
     def compose(self) -> ComposeResult:
         with Vertical(id="player"):
@@ -54,17 +79,80 @@ class PlayerScreen(Screen[None]):
             yield RoutineBar(id="bar")
         yield Footer()
 
+    def on_mount(self) -> None:
+        started, self._started = self._started, []
+        self._moved(started)
+
     def on_resize(self) -> None:
         # Small terminals keep what matters most: the step, the countdown, what is next.
         self.set_class(self.size.width < 70, "narrow")
         self.set_class(self.size.height < 20, "short")
 
-    def show(self, session: Session, *, muted: bool) -> None:
+    # -- the clock ----------------------------------------------------------------------------
+
+    @property
+    def live(self) -> bool:
+        """The session is being played here (running or paused), and not yet handed back."""
+        return not self._ended and self.conductor.running
+
+    def wake(self) -> None:
+        """Bring the screen and the history up to the session's present."""
+        self._timer = None
+        if self.live and self.is_mounted:
+            self._moved(self.conductor.update())
+
+    def schedule(self) -> None:
+        """Sleep until the next whole second or event; never poll."""
+        self._stop_timer()
+        delay = self.conductor.next_wait() if self.live else None
+        if delay is not None:
+            self._timer = self.set_timer(delay + WAKE_LATE, self.wake)
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _moved(self, events: list[Event]) -> None:
+        """After the session moved (by itself or by a key): draw, then sleep again."""
+        self.draw(events)
+        self.show()
+        self.schedule()
+
+    def end(self, ending: Ending) -> None:
+        """The session is over: stopped now (and saved so) unless it came to its end; the app
+        is told, once, and shows what comes next."""
+        if self._ended:
+            return
+        self._ended = True
+        self._stop_timer()
+        if self.conductor.running:
+            self.conductor.stop(ending)
+        self.post_message(SessionEnded(self.conductor, ending))
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def draw(self, events: list[Event]) -> None:
+        """What the session's events look like: the conductor has already recorded, sounded
+        and spoken them."""
+        for event in events:
+            if isinstance(event, CueDue) and event.cue.say:
+                self.show_cue(event.cue.say)
+            elif isinstance(event, SegmentStarted):
+                self.show_cue("")
+        if any(isinstance(e, SegmentStarted | SideChanged) for e in events):
+            self.flash()
+        if any(isinstance(e, Finished) for e in events):
+            self.end("finished")
+
+    def show(self) -> None:
+        session = self.session
         segment = session.segment
-        if segment is None:
+        if segment is None or not self.live:
             return
         routine = session.routine
         step = routine.steps[segment.step]
+        muted = self.conductor.muted
         self.query_one("#step-name", Line).show(segment.name)
         self.query_one("#step-count", Line).show(
             f"step {segment.step + 1} of {len(routine.steps)}" + ("  · muted" if muted else "")
@@ -91,7 +179,9 @@ class PlayerScreen(Screen[None]):
                 rep_text += f"\n{phase_name.upper()} {math.ceil(left - 1e-6)}"
         self.query_one("#rep", Line).show(rep_text)
         self.query_one("#instructions", Line).show(
-            (step.instructions or "").strip() if segment.kind != "rest" else _rest_text(session)
+            (step.instructions or "").strip()
+            if segment.kind != "rest"
+            else _rest_text(session, segment)
         )
         self.query_one("#figure", Line).show(step.illustration or "")
         self.query_one("#next", Line).show(_next_text(session))
@@ -106,13 +196,62 @@ class PlayerScreen(Screen[None]):
         row.add_class("flash")
         self.set_timer(0.4, lambda: row.remove_class("flash"))
 
+    # -- keys ---------------------------------------------------------------------------------
 
-def _rest_text(session: Session) -> str:
+    def action_toggle_pause(self) -> None:
+        if self.live:
+            self.conductor.toggle_pause()
+            self.show()
+            self.schedule()
+
+    def action_skip(self) -> None:
+        if self.live:
+            self._moved(self.conductor.skip())
+
+    def action_step_back(self) -> None:
+        if self.live:
+            self._moved(self.conductor.back())
+
+    def action_mute(self) -> None:
+        self.post_message(MuteChanged(self.conductor.toggle_mute()))
+        self.show()
+
+    def action_hurt(self) -> None:
+        self.end("pain")
+
+    def action_help(self) -> None:
+        # Reading the keys should not cost a hold: the routine waits while the help is open.
+        self._ask(HelpScreen(), lambda _: False)
+
+    def action_ask_quit(self) -> None:
+        self._ask(ConfirmQuit(), bool)
+
+    def _ask(self, modal: ModalScreen[Any], ends: Callable[[Any], bool]) -> None:
+        """Show a modal with the routine paused; go on afterwards unless `ends(answer)`."""
+        if not self.live:
+            return
+        was_running = self.session.state == "running"
+        self.conductor.pause()
+        self.show()
+        self.schedule()
+
+        def answered(answer: object) -> None:
+            if ends(answer):
+                self.end("quit")
+            elif was_running and self.live:
+                self.conductor.resume()
+                self.show()
+                self.schedule()
+
+        self.app.push_screen(modal, answered)
+
+
+def _rest_text(session: Session, segment: Segment) -> str:
     following = session.next_segment
     if following is None:
         return "Breathe easily."
     step = session.routine.steps[following.step]
-    if following.step == session.segment.step and following.side:  # type: ignore[union-attr]
+    if following.step == segment.step and following.side:
         return f"Breathe easily. Next: the {following.side.upper()} side."
     return f"Breathe easily. Next: {step.name}."
 

@@ -1,20 +1,37 @@
 """The safety (red-flag) questions: signs that back pain needs a doctor rather than exercise,
-in three groups by how soon (SAFETY_RULES.md)."""
+in three groups by how soon (SAFETY_RULES.md).
+
+The screen is given the history and the clock (attributes down) and saves the answers in a
+thread worker; saved, it says what they mean and tells the app (SafetyAnswered).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
+from textual.worker import Worker, WorkerState
 
 from backroutine.core.health import RED_FLAGS, URGENCIES, RedFlagAnswers
 from backroutine.services.advice import answers_advice
 from backroutine.services.checkins import NOT_WRITABLE
 from backroutine.services.history import History
+from backroutine.ui.messages import SafetyAnswered
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
+SAVING = "safety"  # the group of the worker that saves the answers
 
 # What ticking a question of each group means, said above the group.
 _GROUP_TITLES = {
@@ -29,7 +46,25 @@ class Question(Checkbox):
     read whole, never cut short with an ellipsis."""
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max(1, self.render().get_height(self.styles, width))
+        return max(1, self.render().get_height(cast("RulesMap", self.styles), width))
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What to tell the person once their answers are saved (or why they were not)."""
+
+    text: str
+    severity: SeverityLevel = "information"
+    timeout: float | None = None  # the app's default
+    saved: bool = True
+
+
+def saved_answers(answers: RedFlagAnswers) -> Said:
+    said = answers_advice(answers)
+    if not said.flags_open:
+        return Said("\n".join(said.lines))
+    severity: SeverityLevel = "warning" if said.urgency == "soon" else "error"
+    return Said("\n".join(said.lines), severity, timeout=30)
 
 
 class SafetyScreen(ModalScreen[bool]):
@@ -38,9 +73,18 @@ class SafetyScreen(ModalScreen[bool]):
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
-    def __init__(self, answers: RedFlagAnswers | None) -> None:
+    def __init__(
+        self,
+        answers: RedFlagAnswers | None,
+        *,
+        history: History,
+        now: Callable[[], datetime],
+    ) -> None:
         super().__init__()
         self.answers = answers or RedFlagAnswers()
+        self.history = history
+        self.now = now  # the app's clock: when the answers were given
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="safety", classes="dialog"):
@@ -73,10 +117,6 @@ class SafetyScreen(ModalScreen[bool]):
     def close(self) -> None:
         self.dismiss(False)
 
-    @property
-    def history(self) -> History:
-        return self.app.store  # type: ignore[attr-defined, no-any-return]
-
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         yes = [flag.key for flag in RED_FLAGS if self.query_one(f"#{flag.key}", Checkbox).value]
@@ -84,24 +124,38 @@ class SafetyScreen(ModalScreen[bool]):
             self.app.notify(NOT_WRITABLE, severity="error")
             self.dismiss(False)
             return
-        answers = self.history.save_red_flags(yes, at=self.app.now())  # type: ignore[attr-defined]
-        said = answers_advice(answers)
-        if not said.flags_open:
-            self.app.notify("\n".join(said.lines))
-        else:
-            self.app.notify(
-                "\n".join(said.lines),
-                severity="warning" if said.urgency == "soon" else "error",
-                timeout=30,
-                markup=False,
-            )
-        self.dismiss(True)
+        history, at = self.history, self.now()
+        self._save(lambda: saved_answers(history.save_red_flags(yes, at=at)))
 
     @on(Button.Pressed, "#checked")
     def checked(self) -> None:
         if self.history.read_only:
             self.app.notify(NOT_WRITABLE, severity="error")
-        else:
-            self.history.mark_red_flags_checked(at=self.app.now())  # type: ignore[attr-defined]
-            self.app.notify("Noted: a professional has checked this.")
-        self.dismiss(True)
+            self.dismiss(True)
+            return
+        history, at = self.history, self.now()
+
+        def mark() -> Said:
+            history.mark_red_flags_checked(at=at)
+            return Said("Noted: a professional has checked this.")
+
+        self._save(mark)
+
+    def _save(self, work: Callable[[], Said]) -> None:
+        """Save in a thread worker (once: a second ctrl+s while it runs is ignored)."""
+        if not self.saving:
+            self.saving = True
+            self.run_worker(work, thread=True, group=SAVING, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != SAVING or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        if isinstance(worker.result, Said):
+            said = worker.result
+        else:  # the history refused (a locked or vanished file): said, never a crash
+            said = Said(f"Not saved: {worker.error}", "error", timeout=30, saved=False)
+        self.app.notify(said.text, severity=said.severity, timeout=said.timeout, markup=False)
+        if said.saved:
+            self.post_message(SafetyAnswered())
+        self.dismiss(said.saved)
