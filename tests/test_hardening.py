@@ -3,6 +3,7 @@ traceback; sessions kept; the routine plays on when the history or the sound can
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -134,10 +135,8 @@ def _wait_reading(pid: int, fd: int, timeout: float = 30) -> None:
         if done:
             return
         if select.select([fd], [], [], 0.1)[0]:
-            try:
+            with contextlib.suppress(OSError):  # the child closed its side
                 os.read(fd, 65536)
-            except OSError:
-                pass
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     raise AssertionError(f"the app did not exit within {timeout} s of the signal")
