@@ -8,10 +8,10 @@ says how to fix it (the CLI exits 2 with it); HistoryError when the history cann
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backroutine.core.function import (
     MAX_ACTIVITIES,
@@ -27,7 +27,15 @@ from backroutine.core.function import (
 )
 from backroutine.core.function import ratings_due as _ratings_due
 from backroutine.core.health import Checkin, PlayedSession, RedFlagAnswers
-from backroutine.services.checkins import CheckinOutcome, record_checkin
+from backroutine.services.checkins import (
+    CheckinOutcome,
+    CheckinReport,
+    record_checkin,
+    save_checkin,
+)
+
+if TYPE_CHECKING:
+    from backroutine.core.writer import HistoryWriter
 
 __all__ = [
     "ActivityError",
@@ -155,6 +163,11 @@ class _RatingsWithCheckin:
         self._store = store
         self._ratings = ratings
 
+    @property
+    def read_only(self) -> str | None:
+        why: str | None = getattr(self._store, "read_only", None)
+        return why
+
     def checkins(self) -> list[Checkin]:
         return self._store.checkins()
 
@@ -222,6 +235,40 @@ def record_ratings(
         saved = [] if not ratings else store.ratings(since=outcome.checkin.at)
         saved = [r for r in saved if r.checkin_id == checkin_id]
     return RatedCheckin(outcome, tuple(saved), before, current_function(store))
+
+
+class WritableActivityStore(ActivityStore, Protocol):
+    @property
+    def read_only(self) -> str | None: ...  # why nothing can be written, else None
+
+
+def save_rated_checkin(
+    store: WritableActivityStore,
+    *,
+    pain: int,
+    ratings: Sequence[tuple[str, int]] = (),
+    now: Callable[[], datetime],
+    spasms: str | None = None,
+    note: str | None = None,
+    writer: HistoryWriter[Any] | None = None,
+) -> CheckinReport:
+    """The TUI's check-in (services/checkins.save_checkin: never raises, says what it changed),
+    with the week's activity ratings saved in the same transaction, and the function score
+    said after it."""
+    if not ratings:
+        return save_checkin(store, pain=pain, now=now, spasms=spasms, note=note, writer=writer)
+    report = save_checkin(
+        _RatingsWithCheckin(store, ratings),
+        pain=pain,
+        now=now,
+        spasms=spasms,
+        note=note,
+        writer=writer,
+    )
+    if not report.saved:
+        return report
+    said = function_lines(current_function(store))[:1]
+    return CheckinReport("\n".join([report.text, *said]), True, report.urgency)
 
 
 # -- the score -------------------------------------------------------------------------------

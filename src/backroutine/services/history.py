@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
+from backroutine.core.function import Activity, ActivityRating
 from backroutine.core.health import Checkin, PlayedSession, RedFlagAnswers
 from backroutine.core.history import EmptyHistory, HistoryError
 from backroutine.core.history.records import BreakRecord, SessionRecord
@@ -33,6 +34,10 @@ class History(Protocol):
 
     def breaks(self, since: datetime | None = None) -> list[BreakRecord]: ...
 
+    def activities(self, *, include_removed: bool = False) -> list[Activity]: ...
+
+    def ratings(self, since: datetime | None = None) -> list[ActivityRating]: ...
+
     # -- writing ------------------------------------------------------------------------------
 
     def add_checkin(
@@ -43,7 +48,16 @@ class History(Protocol):
         spasms: str | None = None,
         note: str | None = None,
         new_episode: bool = False,
+        ratings: Iterable[tuple[str, int]] = (),
     ) -> Checkin: ...
+
+    def add_activity(self, name: str, *, at: datetime) -> Activity: ...
+
+    def remove_activity(self, name: str, *, at: datetime) -> Activity: ...
+
+    def add_activity_ratings(
+        self, ratings: Iterable[tuple[str, int]], *, at: datetime
+    ) -> list[ActivityRating]: ...
 
     def save_red_flags(self, yes: Iterable[str], *, at: datetime) -> RedFlagAnswers: ...
 
@@ -84,7 +98,19 @@ class NoHistory(EmptyHistory):
         spasms: str | None = None,
         note: str | None = None,
         new_episode: bool = False,
+        ratings: Iterable[tuple[str, int]] = (),
     ) -> Checkin:
+        raise HistoryError(f"nothing was saved: {NOT_OPENED}")
+
+    def add_activity(self, name: str, *, at: datetime) -> Activity:
+        raise HistoryError(f"nothing was saved: {NOT_OPENED}")
+
+    def remove_activity(self, name: str, *, at: datetime) -> Activity:
+        raise HistoryError(f"nothing was saved: {NOT_OPENED}")
+
+    def add_activity_ratings(
+        self, ratings: Iterable[tuple[str, int]], *, at: datetime
+    ) -> list[ActivityRating]:
         raise HistoryError(f"nothing was saved: {NOT_OPENED}")
 
     def save_red_flags(self, yes: Iterable[str], *, at: datetime) -> RedFlagAnswers:

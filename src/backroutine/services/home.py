@@ -11,12 +11,14 @@ from typing import Any, cast
 
 from backroutine.core import advice as words
 from backroutine.core.categories import CATEGORIES, Category
+from backroutine.core.function import FunctionScore
 from backroutine.core.history.records import SessionRecord
 from backroutine.core.library import Entry, load_library
 from backroutine.core.model import Routine
 from backroutine.core.progression import Progress, assess, routine_lock
 from backroutine.core.recommend import Choice, suggest
 from backroutine.core.stats import compute, minutes_bars, pain_around
+from backroutine.services.activities import current_function, function_lines, ratings_due
 from backroutine.services.advice import ProfessionalAdvice, see_a_professional
 from backroutine.services.history import NOT_OPENED_NOTICE, History, opened
 
@@ -78,6 +80,9 @@ class HomeView:
     numbers: Numbers
     recent: tuple[RecentSession, ...]  # newest first
     can_save: bool  # answers can be kept: the safety questions may be asked by themselves
+    function: FunctionScore  # the PSFS: the activities' latest ratings and their mean
+    function_lines: tuple[str, ...]  # ... in words (the score and its change; a line each)
+    rate_now: tuple[str, ...]  # the activities the check-in asks to rate (once a week)
 
     def routine(self, routine_id: str) -> RoutineRow | None:
         for group in self.groups:
@@ -130,6 +135,8 @@ def home_view(
     if can_save and progress.safety_due:
         notices.append(words.ask_safety_text(progress.safety_asked))
     numbers = compute(sessions, checkins, today or date.today())
+    function = current_function(history)
+    due = ratings_due(history, now)
     around = pain_around(sessions[:RECENT_SHOWN], checkins)
     return HomeView(
         progress=progress,
@@ -145,6 +152,9 @@ def home_view(
             for s, a in zip(sessions[:RECENT_SHOWN], around, strict=True)
         ),
         can_save=can_save,
+        function=function,
+        function_lines=tuple(function_lines(function)) if function.activities else (),
+        rate_now=tuple(a.name for a in function.activities) if due and can_save else (),
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -331,12 +331,24 @@ class BackroutineApp(App[int]):
         self.post_message(Notice(text))
 
     def save_checkin(
-        self, pain: int, spasms: str | None = None, note: str | None = None
+        self,
+        pain: int,
+        spasms: str | None = None,
+        note: str | None = None,
+        ratings: Sequence[tuple[str, int]] = (),
     ) -> checkins.CheckinReport:
-        """Store a check-in made now and say what it changed. It waits for the history: the
-        screen that asks runs it in a thread worker."""
-        return checkins.save_checkin(
-            self.store, pain=pain, now=self.now, spasms=spasms, note=note, writer=self.writer
+        """Store a check-in made now (with the week's activity ratings, if any) and say what
+        it changed. It waits for the history: the screen that asks runs it in a worker."""
+        from backroutine.services.activities import save_rated_checkin
+
+        return save_rated_checkin(
+            self.store,
+            pain=pain,
+            ratings=ratings,
+            now=self.now,
+            spasms=spasms,
+            note=note,
+            writer=self.writer,
         )
 
     def on_checkin_saved(self, message: CheckinSaved) -> None:
@@ -368,8 +380,12 @@ class BackroutineApp(App[int]):
 
     def action_checkin(self) -> None:
         from backroutine.ui.screens.checkin import CheckinScreen
+        from backroutine.ui.screens.home import HomeScreen
 
-        self.push_screen(CheckinScreen(self.save_checkin))
+        # The activities to rate, once a week: as the home screen last read them.
+        homes = [s for s in self.screen_stack if isinstance(s, HomeScreen) and s.view]
+        rate = homes[-1].view.rate_now if homes and homes[-1].view else ()
+        self.push_screen(CheckinScreen(self.save_checkin, rate))
 
     def action_safety(self, then: Callable[[], None] | None = None) -> None:
         from backroutine.ui.screens.safety import SafetyScreen
@@ -381,6 +397,11 @@ class BackroutineApp(App[int]):
         from backroutine.ui.screens.history import HistoryScreen
 
         self.push_screen(HistoryScreen(self.store, now=self.now))
+
+    def action_charts(self) -> None:
+        from backroutine.ui.screens.charts import ChartsScreen  # plotext loads in its worker
+
+        self.push_screen(ChartsScreen(self.store, self.now()))
 
 
 # The one factory for the CLI and the tests (clock, player, store and data folder are its

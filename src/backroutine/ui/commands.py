@@ -23,7 +23,8 @@ class BackroutineCommands(Provider):
         out: list[tuple[str, Callable[[], object], str]] = [
             ("Check in your pain", partial(run, "checkin"), "How is your back now, 0-10?"),
             ("Safety questions", partial(run, "safety"), "Signs that need a doctor"),
-            ("History and charts", partial(run, "history"), "Sessions, minutes, pain trend"),
+            ("History", partial(run, "history"), "Sessions, check-ins, minutes, pain trend"),
+            ("Charts: your back over time", partial(run, "charts"), "Pain, function, minutes"),
         ]
         from backroutine.ui.screens.home import HomeScreen  # loaded by now, when it is shown
 

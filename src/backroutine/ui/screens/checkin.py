@@ -1,4 +1,5 @@
-"""Checking in: pain 0-10, spasms compared with before, a note.
+"""Checking in: pain 0-10, spasms compared with before, a note; once a week, a rating of each
+of the person's activities (the function score; each may be left blank).
 
 The screen is given the app's way of saving a check-in (attributes down) and runs it in a
 thread worker: a busy history never freezes the screen. Saved, it says what changed and tells
@@ -7,9 +8,10 @@ the app (CheckinSaved), which brings the home screen up to date.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +27,10 @@ from backroutine.ui.messages import CheckinSaved
 # Saves a check-in made now (pain, spasms, note) and says what it changed; waits for the
 # history, so it is called in a thread worker.
 CheckinSaver = Callable[[int, str | None, str | None], CheckinReport]
+# The same, with the activities' ratings, (name, 0-10), saved in the same transaction.
+RatedCheckinSaver = Callable[
+    [int, str | None, str | None, Sequence[tuple[str, int]]], CheckinReport
+]
 SAVING = "checkin"  # the workers' group
 
 
@@ -54,9 +60,11 @@ def saved_report(event: Worker.StateChanged) -> CheckinReport | None:
 class CheckinScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, save: CheckinSaver) -> None:
+    def __init__(self, save: RatedCheckinSaver, rate: Sequence[str] = ()) -> None:
+        """`rate`: the activities to ask a rating of (when a week has passed since the last)."""
         super().__init__()
         self.save_checkin = save
+        self.rate = tuple(rate)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin", classes="dialog"):
@@ -71,6 +79,17 @@ class CheckinScreen(ModalScreen[bool]):
                 yield RadioButton("more", id="spasms-more")
             yield Static("A note (optional):")
             yield Input(id="note", max_length=500, placeholder="e.g. after gardening")
+            if self.rate:
+                yield Static(
+                    "Your activities this week, from 0 (unable) to 10 (as before the back "
+                    "problem); leave one blank to skip it:"
+                )
+                for number, name in enumerate(self.rate):
+                    with Horizontal(classes="rating"):
+                        yield Static(Text(name), classes="rating-name")  # the person's words
+                        yield Input(
+                            id=f"rate-{number}", type="integer", max_length=2, placeholder="0-10"
+                        )
             yield Static("", id="checkin-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -99,9 +118,20 @@ class CheckinScreen(ModalScreen[bool]):
         if pressed is not None and pressed.id and pressed.id != "spasms-none":
             spasms = pressed.id.removeprefix("spasms-")
         note = self.query_one("#note", Input).value.strip() or None
+        ratings: list[tuple[str, int]] = []
+        for number, name in enumerate(self.rate):
+            field = self.query_one(f"#rate-{number}", Input)
+            if not field.value.strip():
+                continue  # skipped
+            score = read_pain(field.value)  # the same 0-10 whole number
+            if score is None:
+                error.update(Text(f"Rate {name} from 0 to 10, or leave it blank."))
+                field.focus()
+                return
+            ratings.append((name, score))
         self.query_one("#save", Button).disabled = True
         error.update("Saving…")
-        work = partial(self.save_checkin, pain, spasms, note)
+        work = partial(self.save_checkin, pain, spasms, note, ratings)
         self.run_worker(work, thread=True, group=SAVING, exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -60,7 +60,10 @@ def read_page(history: History, today: datetime) -> HistoryPage:
 
 
 class HistoryScreen(Screen[None]):
-    BINDINGS = [Binding("escape,q,r", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("escape,q,r", "app.pop_screen", "Back"),
+        Binding("g", "app.charts", "Charts"),
+    ]
 
     def __init__(self, history: History, *, now: Callable[[], datetime]) -> None:
         super().__init__()

@@ -39,6 +39,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "app.checkin", "Check in"),
         Binding("s", "app.safety", "Safety"),
         Binding("r", "app.history", "History"),
+        Binding("g", "app.charts", "Charts"),
         Binding("q", "app.quit_now", "Quit"),
     ]
 
@@ -63,6 +64,7 @@ class HomeScreen(Screen[None]):
                 with Vertical(id="back-pane"):
                     yield Static("Your back", classes="pane-title")
                     yield Static(id="pain")
+                    yield Static(id="function")
                     yield Static(id="unlock")
                     yield Static(id="numbers")
             yield Static("Recent sessions", classes="pane-title")
@@ -196,6 +198,9 @@ class HomeScreen(Screen[None]):
                 f"Pain now: {progress.pain}/10 (started at {progress.baseline})\n"
                 f"Recent: {sparkline(progress.trend)}\nPress c to check in."
             )
+        function = self.query_one("#function", Static)
+        function.update(Text("\n".join(view.function_lines)))  # activity names: data
+        function.display = bool(view.function_lines)
         unlock = self.query_one("#unlock", Static)
         if progress.locked_all is not None:  # the panel above says it all
             unlock.update("Every routine is on hold until a professional has checked you.")
