@@ -51,3 +51,22 @@ def test_share_moves_the_single_file_into_this_computer_s(cli: Callable, data_di
 def test_a_bad_name_is_refused(cli: Callable, data_dir: Path) -> None:
     result = cli("devices", "--name", "   ")
     assert result.code == 1 and "empty" in result.err
+
+
+def test_a_computer_whose_file_is_gone_is_said_once_then_listed(
+    cli: Callable, data_dir: Path
+) -> None:
+    with HistoryStore.open(data_dir, device=OTHER) as other:
+        other.add_checkin(at=DAY, pain=5)
+    assert cli("checkin", "--pain", "3").code == 0
+    (data_dir / "history" / f"{OTHER.id}.sqlite3").unlink()
+    first = cli("devices")
+    assert first.code == 0
+    assert "The history of home is no longer in the folder: its 1 record is not shown" in (
+        first.err
+    )
+    assert "No longer in the folder: the history of home (1 record not shown" in first.out
+    again = cli("devices", "--json")
+    assert "no longer in the folder" not in again.err
+    missing = json.loads(again.out)["missing_devices"]
+    assert [(m["id"], m["records"]) for m in missing] == [(OTHER.id, 1)]

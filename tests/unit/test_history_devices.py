@@ -145,16 +145,62 @@ def test_records_are_ordered_by_instant_whatever_the_zone_and_the_same_everywher
         assert pains(a) == pains(b)  # the tie is broken the same way on both
 
 
-def test_a_removed_device_file_takes_its_records_with_it(tmp_path: Path) -> None:
+def test_a_removed_device_file_takes_its_records_with_it_and_the_person_is_told_once(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
     with HistoryStore.open(data, device=B) as b:
         b.add_checkin(at=DAY, pain=5)
+        b.add_break(at=DAY, outcome="taken")
     with HistoryStore.open(data, device=A) as a:
         a.add_checkin(at=DAY, pain=2)
-        assert sorted(pains(a)) == [2, 5]
+        assert sorted(pains(a)) == [2, 5] and a.notices == []
         (data / "history" / f"{B.id}.sqlite3").unlink()
         assert pains(a) == [2]
         assert [s.name for s in a.devices()] == ["work desk"]
+        assert a.notices == [
+            "The history of home is no longer in the folder: its 2 records are not shown; if "
+            "it was removed on purpose, nothing to do (if not, put back "
+            f"{data / 'history' / B.id}.sqlite3, from a backup or the other computer, and "
+            "they are shown again)."
+        ]
+        assert [(s.id, s.records) for s in a.missing_devices()] == [(B.id, 2)]
+    # Said once: the next start lists it (devices) but does not say it again.
+    with HistoryStore.open(data, device=A) as a:
+        assert pains(a) == [2] and a.notices == []
+        assert [s.name for s in a.missing_devices()] == ["home"]
+    # The record is this computer's, in its config folder, never in the synced folder.
+    assert len(list((tmp_path / "config" / "backroutine" / "seen").iterdir())) == 1
+    assert sorted(os.listdir(data / "history")) == [f"{A.id}.sqlite3"]
+
+
+def test_a_device_file_that_comes_back_is_merged_again_and_no_longer_missing(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    with HistoryStore.open(data, device=B) as b:
+        b.add_checkin(at=DAY, pain=5)
+    own = data / "history" / f"{B.id}.sqlite3"
+    kept = own.read_bytes()
+    with HistoryStore.open(data, device=A) as a:
+        assert sorted(pains(a)) == [5]
+        own.unlink()
+        assert pains(a) == [] and len(a.notices) == 1
+        own.write_bytes(kept[: len(kept) // 2])  # the sync engine brings it back, half copied
+        assert pains(a) == [] and a.missing_devices() == []  # there, though not read yet
+        own.write_bytes(kept)
+        assert pains(a) == [5] and a.missing_devices() == [] and len(a.notices) == 2
+        own.unlink()  # gone again: said again
+        assert pains(a) == [] and "no longer in the folder" in a.notices[-1]
+
+
+def test_a_device_never_seen_here_is_never_said_missing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with HistoryStore.open(data, device=B) as b:
+        b.add_checkin(at=DAY, pain=5)
+    (data / "history" / f"{B.id}.sqlite3").unlink()  # before A ever read it
+    with HistoryStore.open(data, device=A) as a:
+        assert pains(a) == [] and a.notices == [] and a.missing_devices() == []
 
 
 def test_safety_answers_and_activities_take_the_latest_across_computers(tmp_path: Path) -> None:
@@ -259,3 +305,20 @@ def test_this_device_is_kept_in_the_config_folder_and_named(tmp_path: Path) -> N
         assert store.path.name == f"{first.id}.sqlite3"
     with HistoryStore.open(data, device=A) as other:
         assert {s.name for s in other.devices()} == {"office", "work desk"}
+
+
+def test_clocks_minutes_apart_lose_nothing_and_agree_on_the_order(tmp_path: Path) -> None:
+    """B's clock is 7 minutes slow: its check-in made after A's is dated before it. Both are
+    kept once, both computers show the same order (by the times recorded), and a later
+    answer on the slow computer still counts as later once its own time is past A's."""
+    data = tmp_path / "data"
+    slow = timedelta(minutes=7)
+    with HistoryStore.open(data, device=A) as a, HistoryStore.open(data, device=B) as b:
+        a.add_checkin(at=DAY, pain=6)
+        b.add_checkin(at=DAY + timedelta(minutes=2) - slow, pain=4)  # made later, dated earlier
+        a.save_red_flags(["constant_pain"], at=DAY + timedelta(minutes=3))
+        b.save_red_flags([], at=DAY + timedelta(minutes=20) - slow)  # 13 minutes after A's
+        for store in (a, b):
+            assert pains(store) == [4, 6]  # each once, in the order of the times recorded
+            assert store.red_flags().yes == frozenset()  # B's later answers are the latest
+        assert [c.at for c in a.checkins()] == [c.at for c in b.checkins()]

@@ -69,6 +69,13 @@ def cmd_devices(args: argparse.Namespace) -> int:
     print("\n".join(table_lines([_row(summary) for summary in view.devices])))
     for path, why in view.unread.items():
         print(f"Not read just now: {path} ({why}); it is read again when it changes.")
+    for seen in view.missing:
+        print(
+            f"No longer in the folder: the history of {seen.name} ({seen.records} "
+            f"record{'s'[: seen.records != 1]} not shown, missing since {seen.gone_since[:10]})."
+            if seen.gone_since
+            else f"No longer in the folder: the history of {seen.name}."
+        )
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from backroutine.core.device import Device, rename_device, this_device
 from backroutine.core.history import HistoryStore
 from backroutine.core.history.layout import history_exists, history_folder, is_shared
 from backroutine.core.history.merge import DeviceSummary
+from backroutine.core.history.seen import SeenDevice
 from backroutine.core.history.shared import name_file
 
 
@@ -20,6 +21,7 @@ class DevicesView:
     folder: Path  # where the files are
     devices: list[DeviceSummary] = field(default_factory=list)
     unread: dict[Path, str] = field(default_factory=dict)  # files left out now, and why
+    missing: list[SeenDevice] = field(default_factory=list)  # seen before, their file gone
     notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -29,6 +31,16 @@ class DevicesView:
             "folder": str(self.folder),
             "devices": [summary.to_dict() for summary in self.devices],
             "unread_files": [{"file": str(p), "why": why} for p, why in self.unread.items()],
+            "missing_devices": [
+                {
+                    "id": seen.id,
+                    "name": seen.name,
+                    "records": seen.records,
+                    "file": seen.file,
+                    "gone_since": seen.gone_since,
+                }
+                for seen in self.missing
+            ],
         }
 
 
@@ -46,6 +58,7 @@ def devices_view(data_dir: Path) -> DevicesView:
         view.notices = list(store.notices)
         view.devices = store.devices()
         view.unread = store.unread_files()
+        view.missing = store.missing_devices()
     for summary in view.devices:
         if summary.this:
             summary.id, summary.name = device.id, device.name

@@ -23,7 +23,10 @@ The parts: common (the file's name, the error), sqlite (connections, locks, erro
 schema (tables and migrations), files (private, no links, moved aside when damaged), records
 (the values kept and the checks on them), connect (opening, checked and migrated), base (the
 connection and its transactions), checkins and activities (their methods), store (HistoryStore)
-and empty (EmptyHistory).
+and empty (EmptyHistory). A data folder shared by several computers (issue 15): layout (one
+file per computer, and the move to it), shared (opening), merge (reading every file as one),
+sources (one file's records), merged (the merged database, kept up to date in place) and seen
+(the computers seen before, so that one whose file vanished is said).
 
 The activities the person named for the function score, and their ratings: at most three
 current ones, a removed one kept with its ratings; ratings given with a check-in are stored in

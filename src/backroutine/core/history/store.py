@@ -46,6 +46,7 @@ from backroutine.core.history.records import (
     _seconds,
     _stamp,
 )
+from backroutine.core.history.seen import SeenDevice
 from backroutine.core.history.shared import open_shared
 from backroutine.core.history.sqlite import _history_error
 
@@ -351,6 +352,18 @@ class HistoryStore(CheckinMethods, ActivityMethods):
     def unread_files(self) -> dict[Path, str]:
         """The device files left out of the merge just now (half copied, damaged...), and why."""
         return {} if self._merge is None else dict(self._merge.problems)
+
+    def missing_devices(self) -> list[SeenDevice]:
+        """The devices whose records were merged here before but whose file is no longer in
+        the folder (seen.py): their records are not shown."""
+        with self._lock:
+            if self._merge is None:
+                return []
+            try:
+                self._merge.reader(self._connection)
+            except sqlite3.Error as exc:
+                raise _history_error(exc, self.path) from None
+            return self._merge.gone()
 
     def _answers(
         self, answered_at: object, yes: object, checked_at: object, question_set: object

@@ -1,0 +1,125 @@
+"""The records of one history file, as the merge reads them (merge.py): read-only, from a copy
+in memory taken whole, checked, and brought to the latest schema in memory only."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import cast
+
+from backroutine.core.history.schema import SCHEMA_VERSION, migrate
+from backroutine.core.history.sqlite import _check_intact
+
+Row = tuple[object, ...]
+
+# What is read of each table; uid first, then the local id where other rows refer to it.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sessions": (
+        "uid", "routine_id", "routine_name", "category", "started_at", "ended_at", "status",
+        "active_seconds", "steps_done", "steps_total", "reason", "level",
+    ),
+    "checkins": ("uid", "id", "at", "pain", "spasms", "note", "new_episode", "created_at"),
+    "red_flag_answers": ("uid", "answered_at", "yes", "checked_at", "question_set"),
+    "breaks": ("uid", "at", "outcome", "routine_id", "minutes"),
+    "activities": ("uid", "id", "name", "key", "added_at", "removed_at"),
+    "activity_ratings": ("uid", "activity_id", "checkin_id", "at", "score", "created_at"),
+}  # fmt: skip
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+class Unreadable(Exception):
+    """A device file that cannot be read as a whole just now; the message says why."""
+
+
+@dataclass
+class Source:
+    """The records of one file, as read."""
+
+    path: Path
+    device: str  # the id of the device that writes it
+    name: str | None  # that device's name, as it wrote it
+    rows: dict[str, list[Row]]
+
+
+@dataclass
+class DeviceSummary:
+    """One device whose records are merged: what `backroutine devices` shows."""
+
+    id: str
+    name: str
+    this: bool
+    files: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # table -> records kept from it
+    last: datetime | None = None  # the latest moment one of its records describes
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "this": self.this,
+            "files": self.files,
+            "sessions": self.counts.get("sessions", 0),
+            "checkins": self.counts.get("checkins", 0),
+            "breaks": self.counts.get("breaks", 0),
+            "safety_answers": self.counts.get("red_flag_answers", 0),
+            "ratings": self.counts.get("activity_ratings", 0),
+            "last_record": None if self.last is None else self.last.isoformat(),
+        }
+
+
+def read_source(connection: sqlite3.Connection, path: Path, device: str | None) -> Source:
+    """The records of a database at the latest schema (the caller checked and migrated it)."""
+    rows = {
+        table: connection.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()
+        for table, columns in _COLUMNS.items()
+    }
+    meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+    stem = _stem(path)
+    return Source(path, device or str(meta.get("device_id") or stem), meta.get("device_name"), rows)
+
+
+def load_file(path: Path) -> Source:
+    """A device file read whole into memory, checked, and brought to the latest schema in
+    memory only; Unreadable when it cannot be."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        try:
+            # immutable: no lock, no journal looked at or rolled back (the file is another
+            # computer's; nothing here may change it, not even a hot journal's recovery).
+            source = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+            _check_intact(memory)
+            (version,) = memory.execute("PRAGMA user_version").fetchone()
+            if version > SCHEMA_VERSION:
+                raise Unreadable(f"written by a newer backroutine (schema {version})")
+            if version < 1:
+                raise Unreadable("not a backroutine history")
+            migrate(memory)
+            return read_source(memory, path, None)
+        except sqlite3.Error as exc:
+            raise Unreadable(str(exc)) from None
+        except Exception as exc:  # a damaged file may fail in ways of its own
+            if isinstance(exc, Unreadable):
+                raise
+            raise Unreadable(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        memory.close()
+
+
+def instant(text: object) -> datetime:
+    """A stored time as an aware instant (the earliest one for what cannot be read)."""
+    try:
+        moment = datetime.fromisoformat(cast(str, text))
+    except (TypeError, ValueError):
+        return _EARLIEST
+    return moment if moment.utcoffset() is not None else _EARLIEST
+
+
+def _stem(path: Path) -> str:
+    """The device id a file's name starts with (conflict copies keep it)."""
+    return path.name.split(".")[0].split(" ")[0]
