@@ -24,6 +24,8 @@ import stat
 from datetime import date
 from pathlib import Path
 
+from backroutine.core.private import make_private_folders
+
 REPORTS_FOLDER = "reports"
 MAX_SAME_DAY = 999  # report-DATE-999.html: beyond that something is wrong; say so
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -156,22 +158,12 @@ def _private_folder(folder: Path) -> None:
             f"{folder} is a symbolic link; backroutine writes reports only into a folder of "
             "its own. Replace the link with a folder, or choose a file with --out"
         )
-    missing: list[Path] = []
-    current = folder
-    while not current.is_dir():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            if not path.is_dir():
-                raise ReportFileError(
-                    f"cannot write the report in {folder}: {path} is a file, not a folder"
-                ) from None
-        os.chmod(path, 0o700)  # the umask may have taken more away than group and others
+    try:
+        make_private_folders(folder)
+    except NotADirectoryError as exc:
+        raise ReportFileError(
+            f"cannot write the report in {folder}: {exc.filename} is a file, not a folder"
+        ) from None
     if stat.S_IMODE(os.stat(folder).st_mode) & 0o077:
         os.chmod(folder, 0o700)
 

@@ -12,28 +12,18 @@ from datetime import datetime
 from pathlib import Path
 
 from backroutine.core.history.common import _ADVICE, _SIDE_SUFFIXES, HistoryError
+from backroutine.core.private import make_private_folders
 
 
 def _make_private_folder(folder: Path) -> None:
     """Create the folder and any missing parents as 0o700; an existing folder is left as is."""
-    missing: list[Path] = []
-    current = folder
-    while not current.is_dir():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            if path.is_dir():
-                continue  # another process made it meanwhile
-            raise HistoryError(
-                f"cannot write the history in {folder}: {path} is a file, not a folder; "
-                f"move it away {_ADVICE}"
-            ) from None
-        os.chmod(path, 0o700)  # the umask may have taken more away than group and others
+    try:
+        make_private_folders(folder)
+    except NotADirectoryError as exc:
+        raise HistoryError(
+            f"cannot write the history in {folder}: {exc.filename} is a file, not a folder; "
+            f"move it away {_ADVICE}"
+        ) from None
 
 
 def _make_private_file(path: Path) -> None:
