@@ -155,24 +155,23 @@ def checkin(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    from backroutine.services.activities import current_function, function_lines, ratings_due
+    from backroutine.services.activities import function_lines, function_now
 
     now = local_now()
     with _readable(args) as store:
         progress = assess_history(store, now=now)
         flags = store.red_flags()
-        score = current_function(store)
-        due = ratings_due(store, now)
+        function = function_now(store, now)
     if args.json:
         data = progress.to_dict()
         data["red_flags"] = _flags_dict(flags)
-        data["function"] = score.to_dict() | {"due": due}
+        data["function"] = function.to_dict()
         print_json(data)
         return EXIT_OK
     text = status_text(progress)
-    if score.activities:  # the function score, once the person has named what is hard
-        text += "\n" + "\n".join(function_lines(score))
-        if due:
+    if function.score.activities:  # the function score, once activities are named
+        text += "\n" + "\n".join(function_lines(function.score))
+        if function.due:
             text += '\nRate your activities again: backroutine checkin --activity "NAME=SCORE"'
     print(text)
     return EXIT_OK

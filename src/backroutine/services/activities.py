@@ -44,6 +44,7 @@ __all__ = [
     "add_activity",
     "current_function",
     "function_lines",
+    "function_now",
     "function_status",
     "list_activities",
     "parse_ratings",
@@ -288,12 +289,33 @@ def ratings_due(history: ActivityHistory, now: datetime) -> bool:
     return _ratings_due(history.activities(), history.ratings(), now)
 
 
+@dataclass(frozen=True, slots=True)
+class FunctionNow:
+    """The score now, and whether the ratings are due (what status and the home screen show)."""
+
+    score: FunctionScore
+    due: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return self.score.to_dict() | {"due": self.due}
+
+
+def function_now(
+    history: ActivityHistory, now: datetime, checkins: Sequence[Checkin] | None = None
+) -> FunctionNow:
+    """current_function and ratings_due from one read of the activities and ratings.
+    `checkins`: the history's check-ins when the caller has read them already."""
+    activities, ratings = history.activities(), history.ratings()
+    since = episode_start(history.checkins() if checkins is None else checkins)
+    return FunctionNow(
+        function_score(activities, ratings, since), _ratings_due(activities, ratings, now)
+    )
+
+
 def function_status(history: ActivityHistory, now: datetime) -> dict[str, object]:
     """`status --json`'s "function": {"score", "baseline", "change", "meaningful", "due",
     "activities": [{"name", "latest", "first"}]}; scores to one decimal, null when none."""
-    data = current_function(history).to_dict()
-    data["due"] = ratings_due(history, now)
-    return data
+    return function_now(history, now).to_dict()
 
 
 def function_lines(score: FunctionScore) -> list[str]:

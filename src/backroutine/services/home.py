@@ -18,7 +18,7 @@ from backroutine.core.model import Routine
 from backroutine.core.progression import Progress, assess, routine_lock
 from backroutine.core.recommend import Choice, suggest
 from backroutine.core.stats import compute, minutes_bars, pain_around
-from backroutine.services.activities import current_function, function_lines, ratings_due
+from backroutine.services.activities import function_lines, function_now
 from backroutine.services.advice import ProfessionalAdvice, see_a_professional
 from backroutine.services.history import NOT_OPENED_NOTICE, History, opened
 
@@ -135,8 +135,7 @@ def home_view(
     if can_save and progress.safety_due:
         notices.append(words.ask_safety_text(progress.safety_asked))
     numbers = compute(sessions, checkins, today or date.today())
-    function = current_function(history)
-    due = ratings_due(history, now)
+    function = function_now(history, now, checkins)  # with the check-ins read above
     around = pain_around(sessions[:RECENT_SHOWN], checkins)
     return HomeView(
         progress=progress,
@@ -152,9 +151,11 @@ def home_view(
             for s, a in zip(sessions[:RECENT_SHOWN], around, strict=True)
         ),
         can_save=can_save,
-        function=function,
-        function_lines=tuple(function_lines(function)) if function.activities else (),
-        rate_now=tuple(a.name for a in function.activities) if due and can_save else (),
+        function=function.score,
+        function_lines=tuple(function_lines(function.score)) if function.score.activities else (),
+        rate_now=tuple(a.name for a in function.score.activities)
+        if function.due and can_save
+        else (),
     )
 
 
