@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from backroutine.audio.port import BellPlayer, describe_error, notice_text, resolve_sound
+from backroutine.audio.port import BellFallback, describe_error, resolve_sound
 from backroutine.core import paths
 
 NO_BACKEND_REASON = "no audio player found (install gstreamer or ffmpeg)"
@@ -146,7 +146,7 @@ class SoundPlayer:
         max_length: any sound still playing after this long is stopped.
         """
         self._on_notice = on_notice
-        self._bell = BellPlayer(ring, clock=clock)
+        self._fallback = BellFallback(ring, on_notice, clock=clock)
         self._play_function = play_function
         self._hang_timeout = hang_timeout
         self._start_timeout = start_timeout
@@ -158,7 +158,6 @@ class SoundPlayer:
 
         self._lock = threading.Lock()
         self._failure: str | None = None  # set once, by either thread; never cleared
-        self._noticed = False  # caller's thread only
         self._busy_since: float | None = None  # when the worker entered a backend call
         self._busy_limit = start_timeout
         self._busy_reason = ""
@@ -191,11 +190,7 @@ class SoundPlayer:
             return
         self._check_hang()
         if self._failure is not None:
-            if not self._noticed:
-                self._noticed = True
-                with suppress(Exception):
-                    self._on_notice(notice_text(self._failure))
-            self._bell.play(sound)
+            self._fallback.play(sound, self._failure)
             return
         path = resolve_sound(sound)
         if path is None:

@@ -166,3 +166,26 @@ class BellPlayer:
 
     def close(self) -> None:
         pass
+
+
+class BellFallback:
+    """What a sound player does once its sound has failed (the stream and the playsound3
+    player alike): says why, once, then rings the bell for the loud cues instead."""
+
+    def __init__(
+        self,
+        ring: Callable[[], None],
+        on_notice: Callable[[str], None],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._bell = BellPlayer(ring, clock=clock)
+        self._on_notice = on_notice
+        self._noticed = False  # the caller's thread only, as play() is
+
+    def play(self, sound: str | Path, failure: str) -> None:
+        if not self._noticed:
+            self._noticed = True
+            with suppress(Exception):  # a notice must never end a session
+                self._on_notice(notice_text(failure))
+        self._bell.play(sound)

@@ -37,7 +37,7 @@ from backroutine.audio.device import (
     quiet_alsa,
 )
 from backroutine.audio.device import open_device as _open_device  # tests replace it here
-from backroutine.audio.port import BellPlayer, describe_error, notice_text, resolve_sound
+from backroutine.audio.port import BellFallback, describe_error, resolve_sound
 from backroutine.core import paths
 
 MAX_SECONDS = 30.0  # a longer cue file is cut here (as playsound3 stopped it)
@@ -231,11 +231,10 @@ class StreamPlayer:
         self._loading: set[str] = set()
         self._lock = threading.Lock()
         self._on_notice = on_notice
-        self._bell = BellPlayer(ring, clock=clock)
+        self._fallback = BellFallback(ring, on_notice, clock=clock)
         self._clock = clock
         self._backend = str(getattr(device, "backend", "") or "unknown").lower()
         self._failure: str | None = None
-        self._noticed = False
         self._suspect: float | None = None  # when a play() found the stream quiet too long
         self._closed = False
         atexit.register(self.close)  # before the interpreter winds down: see close()
@@ -277,11 +276,7 @@ class StreamPlayer:
             return
         self._check()
         if self._failure is not None:
-            if not self._noticed:
-                self._noticed = True
-                with suppress(Exception):
-                    self._on_notice(notice_text(self._failure))
-            self._bell.play(sound)
+            self._fallback.play(sound, self._failure)
             return
         if isinstance(sound, str) and sound in self._sounds:
             self._mixer.add(self._sounds[sound])
