@@ -33,6 +33,7 @@ from backroutine.services.checkins import (
     record_checkin,
     save_checkin,
 )
+from backroutine.services.history import History
 
 if TYPE_CHECKING:
     from backroutine.core.writer import HistoryWriter
@@ -65,33 +66,6 @@ class ActivityHistory(Protocol):
     def ratings(self, since: datetime | None = None) -> list[ActivityRating]: ...
 
 
-class ActivityStore(ActivityHistory, Protocol):
-    """What changing the activities and saving ratings needs (HistoryStore)."""
-
-    def add_activity(self, name: str, *, at: datetime) -> Activity: ...
-
-    def remove_activity(self, name: str, *, at: datetime) -> Activity: ...
-
-    def add_activity_ratings(
-        self, ratings: Iterable[tuple[str, int]], *, at: datetime
-    ) -> list[ActivityRating]: ...
-
-    def red_flags(self) -> RedFlagAnswers: ...
-
-    def played_sessions(self) -> list[PlayedSession]: ...
-
-    def add_checkin(
-        self,
-        *,
-        at: datetime,
-        pain: int,
-        spasms: str | None = None,
-        note: str | None = None,
-        new_episode: bool = False,
-        ratings: Iterable[tuple[str, int]] = (),
-    ) -> Checkin: ...
-
-
 # -- the activities -----------------------------------------------------------------------
 
 
@@ -100,13 +74,13 @@ def list_activities(history: ActivityHistory) -> list[Activity]:
     return history.activities()
 
 
-def add_activity(store: ActivityStore, name: str, *, now: datetime) -> Activity:
+def add_activity(store: History, name: str, *, now: datetime) -> Activity:
     """Name a new activity; ActivityError for an empty, too long or unsafe name, a name
     already in use (whatever its case), or a fourth one."""
     return store.add_activity(name, at=now)
 
 
-def remove_activity(store: ActivityStore, name: str, *, now: datetime) -> Activity:
+def remove_activity(store: History, name: str, *, now: datetime) -> Activity:
     """Stop tracking an activity (its ratings stay in the history, and in reports); the
     activity as removed. ActivityError for a name that is not a current activity."""
     return store.remove_activity(name, at=now)
@@ -160,14 +134,13 @@ class _RatingsWithCheckin:
     record_checkin stays the one place that assesses before and after a check-in, and the
     check-in and its ratings are still one transaction."""
 
-    def __init__(self, store: ActivityStore, ratings: Sequence[tuple[str, int]]) -> None:
+    def __init__(self, store: History, ratings: Sequence[tuple[str, int]]) -> None:
         self._store = store
         self._ratings = ratings
 
     @property
     def read_only(self) -> str | None:
-        why: str | None = getattr(self._store, "read_only", None)
-        return why
+        return self._store.read_only
 
     def checkins(self) -> list[Checkin]:
         return self._store.checkins()
@@ -198,7 +171,7 @@ class _RatingsWithCheckin:
 
 
 def record_ratings(
-    store: ActivityStore,
+    store: History,
     *,
     at: datetime,
     now: datetime,
@@ -238,13 +211,8 @@ def record_ratings(
     return RatedCheckin(outcome, tuple(saved), before, current_function(store))
 
 
-class WritableActivityStore(ActivityStore, Protocol):
-    @property
-    def read_only(self) -> str | None: ...  # why nothing can be written, else None
-
-
 def save_rated_checkin(
-    store: WritableActivityStore,
+    store: History,
     *,
     pain: int,
     ratings: Sequence[tuple[str, int]] = (),
