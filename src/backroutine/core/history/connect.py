@@ -4,10 +4,43 @@ to it), in WAL mode, and migrated to the latest schema."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from backroutine.core.history.common import HistoryError, _Damaged
+from backroutine.core.history.files import _make_private_file, _move_aside, _os_problem
 from backroutine.core.history.schema import migrate
 from backroutine.core.history.sqlite import _check_intact, _guarded, _open
+
+
+@contextmanager
+def opening_in(folder: Path) -> Iterator[None]:
+    """What stops a history being opened in `folder`, said as a HistoryError: a system error
+    (permissions, a full disk), or a database that cannot be started even anew."""
+    try:
+        yield
+    except OSError as exc:
+        raise HistoryError(_os_problem(exc, folder)) from None
+    except _Damaged as exc:  # even the new file: nothing sensible is left to try
+        raise HistoryError(
+            f"a new history could not be started in {folder} ({exc}); "
+            "use --data-dir to keep the history elsewhere"
+        ) from None
+
+
+def open_or_start_anew(
+    path: Path, connect: Callable[[Path], sqlite3.Connection], notices: list[str]
+) -> sqlite3.Connection:
+    """The database at `path`, created owner-only if missing; a damaged one is moved aside
+    (said in `notices`) and a new one started in its place."""
+    _make_private_file(path)
+    try:
+        return connect(path)
+    except _Damaged as exc:
+        notices.append(_move_aside(path, str(exc)))
+        _make_private_file(path)
+        return connect(path)
 
 
 def _connect(path: Path, *, journal: str = "WAL") -> sqlite3.Connection:

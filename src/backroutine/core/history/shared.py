@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from backroutine.core.device import Device, this_device
-from backroutine.core.history.common import DB_NAME, HistoryError, _Damaged
-from backroutine.core.history.connect import _connect_file
+from backroutine.core.history.common import DB_NAME, _Damaged
+from backroutine.core.history.connect import _connect_file, open_or_start_anew, opening_in
 from backroutine.core.history.files import (
-    _make_private_file,
     _make_private_folder,
     _move_aside,
-    _os_problem,
 )
 from backroutine.core.history.layout import adopt_single_file, device_path, history_folder
 from backroutine.core.history.merge import Merge
@@ -28,7 +26,7 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
     device = this_device() if device is None else device
     own = device_path(folder, device.id)
     notices: list[str] = []
-    try:
+    with opening_in(folder):
         _make_private_folder(history_folder(folder))
         try:
             moved = adopt_single_file(folder, own)
@@ -38,20 +36,7 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
             moved = None
         if moved:
             notices.append(moved)
-        _make_private_file(own)
-        try:
-            connection = _connect_file(own)
-        except _Damaged as exc:
-            notices.append(_move_aside(own, str(exc)))
-            _make_private_file(own)
-            connection = _connect_file(own)
-    except OSError as exc:
-        raise HistoryError(_os_problem(exc, folder)) from None
-    except _Damaged as exc:
-        raise HistoryError(
-            f"a new history could not be started in {folder} ({exc}); "
-            "use --data-dir to keep the history elsewhere"
-        ) from None
+        connection = open_or_start_anew(own, _connect_file, notices)
     store = cls(own, connection, notices)
     store.device = device
     store._merge = Merge(folder, own, device.id, notices)

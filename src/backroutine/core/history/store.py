@@ -22,13 +22,10 @@ from backroutine.core.health import (
 from backroutine.core.history.activities import ActivityMethods
 from backroutine.core.history.checkins import CheckinMethods
 from backroutine.core.history.common import _ADVICE, DB_NAME, HistoryError, _Damaged, timestamp
-from backroutine.core.history.connect import _connect, _connect_file
+from backroutine.core.history.connect import _connect, _connect_file, open_or_start_anew, opening_in
 from backroutine.core.history.files import (
-    _make_private_file,
     _make_private_folder,
-    _move_aside,
     _narrow_side_files,
-    _os_problem,
     refuse_link,
 )
 from backroutine.core.history.layout import is_shared
@@ -68,22 +65,9 @@ class HistoryStore(CheckinMethods, ActivityMethods):
             return open_shared(cls, folder, device)
         path = folder / DB_NAME
         notices: list[str] = []
-        try:
+        with opening_in(folder):
             _make_private_folder(folder)
-            _make_private_file(path)
-            try:
-                connection = _connect(path)
-            except _Damaged as exc:
-                notices.append(_move_aside(path, str(exc)))
-                _make_private_file(path)
-                connection = _connect(path)
-        except OSError as exc:
-            raise HistoryError(_os_problem(exc, folder)) from None
-        except _Damaged as exc:  # even the new file: nothing sensible is left to try
-            raise HistoryError(
-                f"a new history could not be started in {folder} ({exc}); "
-                "use --data-dir to keep the history elsewhere"
-            ) from None
+            connection = open_or_start_anew(path, _connect, notices)
         _narrow_side_files(path)
         return cls(path, connection, notices)
 
