@@ -69,28 +69,26 @@ def _new_options(sub: argparse.ArgumentParser) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from backroutine.core.library import load_library
     from backroutine.core.progression import routine_lock
-    from backroutine.core.timeline import expand
 
     folder = data_dir(args)
     library = load_library(folder)
     progress = _progress_now(folder)
     rows = []
-    for entry in sorted(
-        library, key=lambda e: (CATEGORIES.index(e.routine.category), e.routine.name.lower())
-    ):
-        routine = entry.routine
+    # What the list shows comes with each entry (from the routine cache when the file has not
+    # changed): no routine file is read again here.
+    for entry in sorted(library, key=lambda e: (CATEGORIES.index(e.category), e.name.lower())):
         rows.append(
             {
-                "id": routine.id,
-                "name": routine.name,
-                "category": routine.category,
-                "summary": routine.summary,
-                "level": routine.level,
-                "total_seconds": expand(routine).total_seconds,
+                "id": entry.id,
+                "name": entry.name,
+                "category": entry.category,
+                "summary": entry.summary,
+                "level": entry.level,
+                "total_seconds": entry.seconds,
                 "source": entry.source,
                 "path": str(entry.path),
                 "replaces": str(entry.replaces) if entry.replaces else None,
-                "locked": routine_lock(progress, routine.category, routine.level),
+                "locked": routine_lock(progress, entry.category, entry.level),
             }
         )
     if args.json:
