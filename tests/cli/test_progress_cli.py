@@ -198,7 +198,7 @@ def test_stats(cli) -> None:
 def test_safety_from_a_script(cli) -> None:
     result = cli("safety", "--json")
     data = json.loads(result.out)
-    assert data["asked"] is False and len(data["questions"]) == 14
+    assert data["asked"] is False and len(data["questions"]) == 19
     assert {q["tier"] for q in data["questions"]} == {"emergency", "today", "soon"}
     result = cli("safety", "--yes", "fever_unwell")
     assert "Contact a doctor today" in result.out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from backroutine.core.health import Checkin, PlayedSession, RedFlagAnswers, Spasms
+from backroutine.core.health import QUESTION_SET, Checkin, PlayedSession, RedFlagAnswers, Spasms
 from backroutine.core.progression import Progress, assess
 
 CET = timezone(timedelta(hours=1))
@@ -51,7 +51,7 @@ def hurt(day: int) -> PlayedSession:
     return PlayedSession(on(day), "gentle", 1, completed=False, hurt=True)
 
 
-def answered(day: int, *yes: str, checked: int | None = None, question_set: int = 2):
+def answered(day: int, *yes: str, checked: int | None = None, question_set: int = QUESTION_SET):
     return RedFlagAnswers(
         answered_at=at(day, 8),
         yes=frozenset(yes),

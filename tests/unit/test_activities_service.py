@@ -149,8 +149,10 @@ def test_function_status_is_the_status_json_shape(store: HistoryStore) -> None:
 def test_the_baseline_starts_again_with_a_new_episode(store: HistoryStore) -> None:
     service.add_activity(store, "socks", now=NOW)
     service.record_ratings(store, at=NOW, now=NOW, pain=7, ratings=[("socks", 2)])
-    later = NOW + timedelta(days=40)  # more than 28 days without a check-in
-    service.record_ratings(store, at=later, now=later, pain=5, ratings=[("socks", 6)])
+    later = NOW + timedelta(days=40)  # more than 28 days without a check-in, said to be new
+    service.record_ratings(
+        store, at=later, now=later, pain=5, ratings=[("socks", 6)], new_episode=True
+    )
     data = service.function_status(store, later)
     assert (data["score"], data["baseline"]) == (6.0, 6.0)
 

@@ -243,13 +243,17 @@ def checkin(day: int, pain: int = 5, new_episode: bool = False) -> Checkin:
     [
         ([], None),
         ([0, 5, 10], None),  # the first episode takes every rating
-        ([0, 28], None),  # 28 days later: the same episode
-        ([0, 29], date(2026, 10, 30)),  # 29 days later: a new one
-        ([0, 29, 30], date(2026, 10, 30)),
+        ([(0, 1), 28], None),  # 28 days later: the same episode
+        ([(0, 1), 29], date(2026, 10, 30)),  # 29 days after a pain-free day: a new one
+        ([(0, 1), 29, 30], date(2026, 10, 30)),
+        ([0, 29], None),  # 29 days after a day at 5: the same episode (rules version 3)
     ],
 )
-def test_the_episode_start_for_the_baseline(days: list[int], start: date | None) -> None:
-    assert episode_start([checkin(d) for d in days]) == start
+def test_the_episode_start_for_the_baseline(
+    days: list[int | tuple[int, int]], start: date | None
+) -> None:
+    checkins = [checkin(*d) if isinstance(d, tuple) else checkin(d) for d in days]
+    assert episode_start(checkins) == start
 
 
 def test_a_new_episode_given_by_the_person_starts_the_baseline_again() -> None:

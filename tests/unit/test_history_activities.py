@@ -287,7 +287,8 @@ def test_a_version_4_history_gets_activities_and_loses_nothing(tmp_path: Path) -
         ]
         assert [(b.outcome, b.minutes) for b in store.breaks()] == [("taken", 3.5)]
         flags = store.red_flags()
-        assert flags.yes == {"fever_unwell"} and flags.checked and flags.current
+        assert flags.yes == {"fever_unwell"} and flags.checked and flags.question_set == 2
+        assert not flags.current  # answered to the fourteen questions: the nineteen are asked once
         assert store.get_setting("first_run_done") == "1"
         assert store.played_sessions()[-1] == PlayedSession(
             datetime(2026, 11, 21).date(), "gentle", None, completed=False, hurt=True

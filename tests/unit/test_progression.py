@@ -136,11 +136,22 @@ def test_a_day_is_a_calendar_date_where_the_person_was() -> None:
 # --- episodes ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("gap", "same_episode"), [(28, True), (29, False)])
-def test_an_episode_ends_after_more_than_28_calendar_days(gap: int, same_episode: bool) -> None:
-    checkins = series((0, 8), (gap, 6))
+@pytest.mark.parametrize(
+    ("last", "gap", "same_episode"),
+    [
+        (1, 28, True),  # 28 days later is always the same episode
+        (1, 29, False),  # more than 28 days after a day at 0-1: a new episode
+        (0, 29, False),
+        (2, 29, True),  # ...but not after a day that still hurt (version 3: de Vet 2002)
+        (8, 60, True),
+    ],
+)
+def test_an_episode_ends_after_more_than_28_days_from_a_pain_free_day(
+    last: int, gap: int, same_episode: bool
+) -> None:
+    checkins = series((0, 8), (1, last), (1 + gap, 6))
     episode = current_episode(in_order(checkins))
-    assert len(episode) == (2 if same_episode else 1)
+    assert len(episode) == (3 if same_episode else 1)
     assert assess_on(checkins).baseline == (8 if same_episode else 6)
 
 
@@ -167,15 +178,17 @@ def test_a_new_episode_resets_the_baseline_and_the_days() -> None:
 @pytest.mark.parametrize(
     ("pains", "flare"),
     [
-        ((6, 4, 4, 6), True),  # exactly 2 above the lowest of the 3 days before
+        ((6, 4, 4, 6), True),  # exactly 2 above the usual level (the median of 6, 4, 4)
         ((6, 4, 4, 5), False),  # 1 above
         ((4, 6, 6, 6, 6), False),  # the low day is 4 days back: outside the look-back
-        ((4, 5, 5, 6), True),  # the low day is 3 days back: inside
-        ((2, 4), True),  # one day before is enough
+        ((4, 5, 5, 6), False),  # usual 5 (median of 4, 5, 5): 1 above (version 2 said flare)
+        ((2, 5, 5, 7), True),  # usual 5: 2 above
+        ((2, 4), True),  # one day before is enough: the usual level is that day
+        ((3, 6, 5), True),  # two days before: the lower of them (3)
         ((7,), False),  # the first day has no days before it
     ],
 )
-def test_a_rise_of_two_above_the_lowest_of_three_days_is_a_flare(
+def test_a_rise_of_two_above_the_usual_level_is_a_flare(
     pains: tuple[int, ...], flare: bool
 ) -> None:
     assert score_days(daily(*pains), set())[-1].flare is flare
@@ -194,7 +207,13 @@ def test_spasms_more_and_this_hurts_make_flare_days_that_are_never_improved() ->
 
 
 def test_spasms_more_on_the_first_day_is_a_flare_day() -> None:
+    # The latest spasms answer is "more" and under 7 days old: see a professional, and that
+    # holds strengthening shut too (condition 5)...
     p = assess_on(series((0, 8, "more"), (1, 5), (2, 5)))
+    assert p.last_flare == on(0) and not strengthening_open(p)
+    assert "spasms_more" in {r.code for r in p.reasons}
+    # ...until a later answer says otherwise.
+    p = assess_on(series((0, 8, "more"), (1, 5, "same"), (2, 5)))
     assert p.last_flare == on(0) and strengthening_open(p)
 
 
@@ -249,16 +268,28 @@ def test_a_check_in_older_than_14_days_closes_it(days_since: int, open_: bool, s
         assert "15 days ago" in p.locked["strengthening"]
 
 
-@pytest.mark.parametrize("key", ["fever_unwell", "cancer_history", "upper_back", "fracture_risk"])
-def test_a_today_red_flag_holds_strengthening_only(key: str) -> None:
+@pytest.mark.parametrize(
+    "key",
+    ["fever_unwell", "weight_loss", "cancer_history", "constant_pain", "upper_back",
+     "fracture_risk", "infection_risk", "injecting_drugs", "back_lump", "cough_sneeze"],
+)  # fmt: skip
+def test_a_today_red_flag_holds_strengthening_and_yoga(key: str) -> None:
     p = assess_on(daily(8, 5, 5), flags=answered(-1, key))
-    assert p.unlocked == ("gentle", "yoga") and p.locked_all is None
-    assert "on hold" in p.locked["strengthening"]
-    assert routine_lock(p, "gentle") is None
+    assert p.unlocked == ("gentle",) and p.locked_all is None
+    assert "Strengthening is on hold" in p.locked["strengthening"]
+    assert "Yoga is on hold" in p.locked["yoga"]
+    assert routine_lock(p, "gentle") is None and routine_lock(p, "yoga") == p.locked["yoga"]
+
+
+@pytest.mark.parametrize("key", ["morning_stiffness", "cant_cope"])
+def test_a_soon_red_flag_advises_without_locking(key: str) -> None:
+    p = assess_on(daily(8, 5, 5), flags=answered(-1, key))
+    assert strengthening_open(p) and p.urgency == "soon" and p.see_professional
 
 
 @pytest.mark.parametrize("key", ["saddle_numbness", "bladder_bowel", "sexual_function",
-                                 "both_legs", "leg_weakness", "major_trauma"])  # fmt: skip
+                                 "both_legs", "leg_weakness", "major_trauma",
+                                 "chest_pain"])  # fmt: skip
 def test_an_emergency_red_flag_holds_every_routine(key: str) -> None:
     p = assess_on(daily(8, 5, 5), flags=answered(-1, key))
     assert p.unlocked == () and set(p.locked) == set(CATEGORIES)

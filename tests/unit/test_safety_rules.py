@@ -69,8 +69,14 @@ def test_worsening_counts_days_not_check_ins() -> None:
     [
         ((8, 8, 8), True),
         ((10,) * 10, True),
-        ((9, 8, 7), False),
-        ((8, 8), False),
+        ((9, 8, 7), False),  # the most recent day is 7
+        ((8, 8), True),  # two days at 8 (version 2 needed three)
+        ((8, 7), False),
+        ((7, 8), False),
+        ((9,), True),  # one day at 9 or 10 is enough
+        ((10,), True),
+        ((5, 9), True),
+        ((9, 5), False),
         ((7, 9, 9, 9), True),
     ],
 )
@@ -87,11 +93,24 @@ def test_severe(pains: tuple[int, ...], severe: bool) -> None:
         (28, 6, True),  # four weeks, not improved
         (27, 6, False),  # not yet four weeks
         (28, 4, False),  # improved (baseline 6: 4 or below)
-        (29, 6, False),  # 29 days without a check-in: a new episode
+        (29, 6, True),  # a month without check-ins after a day at 6: the same episode
+        (40, 6, True),
     ],
 )
 def test_not_improving_within_4_weeks(last_day: int, last_pain: int, expected: bool) -> None:
     p = assess_on(series((0, 6), (last_day, last_pain)))
+    assert ("not_improving" in codes(p)) is expected
+
+
+@pytest.mark.parametrize(
+    ("baseline", "last_pain", "expected"),
+    [(2, 2, False), (3, 2, False), (3, 3, True), (1, 1, False)],
+)
+def test_not_improving_leaves_mild_pain_alone(
+    baseline: int, last_pain: int, expected: bool
+) -> None:
+    # 2 or below is not "not improving", even from a start of 2 or 3 (no improved day possible).
+    p = assess_on(series((0, baseline), (14, baseline), (28, last_pain)))
     assert ("not_improving" in codes(p)) is expected
 
 
@@ -107,13 +126,19 @@ def test_not_improving_with_check_ins_in_between() -> None:
     ("rows", "today", "expected"),
     [
         (((0, 5), (1, 5, "more")), 1, True),  # the latest check-in
-        (((0, 5, "more"), (1, 5)), 1, False),  # not the latest, only one day
+        # Version 3: the latest check-in that answered the question; one that skipped it
+        # changes nothing.
+        (((0, 5, "more"), (1, 5)), 1, True),
+        (((0, 5, "more"), (1, 5, "same")), 1, False),  # answered since: not more
+        (((0, 5, "more"), (1, 5, "fewer")), 1, False),
         (((0, 5, "more"), (3, 5, "more"), (4, 5, "fewer")), 4, True),  # 2 days within 7
         (((0, 5, "more"), (6, 5, "more"), (7, 5, "fewer")), 7, False),  # day 0 is 7 days back
         (((1, 5, "more"), (6, 5, "more"), (7, 5)), 7, True),  # day 1 is 6 days back: inside
-        (((2, 5, "more"), (2, 5, "more"), (3, 5)), 3, False),  # one day twice
-        (((0, 5, "more"), (1, 5, "more"), (2, 5)), 20, False),  # old news, latest is not more
-        (((0, 5), (1, 5, "more")), 30, True),  # the latest says more, however old
+        (((2, 5, "more"), (2, 5, "more"), (3, 5, "same")), 3, False),  # one day twice
+        (((0, 5, "more"), (1, 5, "more"), (2, 5)), 20, False),  # old news
+        (((0, 5), (1, 5, "more")), 8, True),  # the latest answer is 7 days old: still counts
+        (((0, 5), (1, 5, "more")), 9, False),  # 8 days old: only for 7 days (version 3)
+        (((0, 5), (1, 5, "more")), 30, False),
     ],
 )
 def test_spasms_more(rows: tuple, today: int, expected: bool) -> None:
@@ -140,21 +165,31 @@ def test_hurt_stops_on_two_days_in_a_week(
 # --- red flags ---------------------------------------------------------------------------------
 
 
-def test_fourteen_questions_in_three_tiers() -> None:
+def test_nineteen_questions_in_three_tiers() -> None:
     tiers = {
         tier: [f.key for f in RED_FLAGS if f.tier == tier]
         for tier in ("emergency", "today", "soon")
     }
     assert tiers == {
         "emergency": ["saddle_numbness", "bladder_bowel", "sexual_function", "both_legs",
-                      "leg_weakness", "major_trauma"],
+                      "leg_weakness", "major_trauma", "chest_pain"],
         "today": ["fever_unwell", "weight_loss", "cancer_history", "constant_pain", "upper_back",
-                  "fracture_risk", "infection_risk"],
-        "soon": ["morning_stiffness"],
+                  "fracture_risk", "infection_risk", "injecting_drugs", "back_lump",
+                  "cough_sneeze"],
+        "soon": ["morning_stiffness", "cant_cope"],
     }  # fmt: skip
     assert {f.locks for f in RED_FLAGS if f.tier == "emergency"} == {"everything"}
-    assert {f.locks for f in RED_FLAGS if f.tier == "today"} == {"strengthening"}
-    assert len(set(RED_FLAG_KEYS)) == 14
+    assert {f.locks for f in RED_FLAGS if f.tier == "today"} == {"strengthening and yoga"}
+    assert {f.locks for f in RED_FLAGS if f.tier == "soon"} == {"nothing"}
+    assert len(set(RED_FLAG_KEYS)) == 19
+
+
+@pytest.mark.parametrize("flag", RED_FLAGS, ids=lambda f: f.key)
+def test_one_question_one_thing(flag) -> None:
+    # SAFETY_RULES.md: none asks two things joined by "or do you" (or "or are you").
+    text = flag.question.lower()
+    assert " or do you" not in text and " or are you" not in text and " or have you" not in text
+    assert text.endswith("?")
 
 
 @pytest.mark.parametrize("flag", RED_FLAGS, ids=lambda f: f.key)
@@ -191,8 +226,14 @@ def test_no_reason_no_advice() -> None:
     [
         (RedFlagAnswers(), (), (), True),  # never answered
         (answered(0), ((0, 6),), (), False),  # answered on the episode's first day
-        (answered(-1), ((0, 6),), (), True),  # the episode's first day is after the answers
-        (answered(0), ((0, 6), (40, 6)), (), True),  # a new episode began on a later date
+        # First use, then the first check-in the next day: not asked again (version 3)...
+        (answered(-1), ((0, 6),), (), False),
+        (answered(-7), ((0, 6),), (), False),  # ...up to 7 days later
+        (answered(-8), ((0, 6),), (), True),  # answers more than 7 days older than the episode
+        (answered(0), ((0, 1), (40, 6)), (), True),  # a new episode after a pain-free day
+        (answered(0), ((0, 6), (40, 6)), (), False),  # 40 days after a 6: the same episode
+        (answered(0), ((0, 6), (1, 6, None), (2, 5)), (), False),
+        (answered(35), ((0, 6), (1, 1), (40, 6)), (), True),  # an earlier episode exists
         (answered(0), ((0, 8), (1, 5), (2, 8)), (), True),  # a flare day on a later date
         (answered(2), ((0, 8), (1, 5), (2, 8)), (), False),  # answered on the flare day
         (answered(0), ((0, 8), (1, 5), (2, 5)), (hurt(3),), True),  # "this hurts" is a flare
@@ -208,7 +249,20 @@ def test_safety_due(flags: RedFlagAnswers, rows: tuple, sessions: tuple, due: bo
 def test_answers_given_after_the_first_day_and_the_flares_are_not_due() -> None:
     # The questions are asked again only for a first day or flare day after the answers.
     assert not assess_on(daily(6, 6), flags=answered(1)).safety_due
-    assert not assess_on(daily(8, 5, 8, 8), flags=answered(3)).safety_due
+    assert not assess_on(daily(8, 5, 8, 7), flags=answered(3)).safety_due
+
+
+def test_severe_after_the_answers_asks_again_once() -> None:
+    # Answered on day 1 (8:00), before that day's check-in: 7, then 8, 8 makes severe hold,
+    # with no flare day (each day 1 above the usual level), so only severe makes them due.
+    p = assess_on(daily(7, 8, 8), flags=answered(1))
+    assert p.safety_due and "severe" in codes(p) and p.last_flare is None
+    assert not assess_on(daily(7, 8, 7), flags=answered(1)).safety_due
+    # Answered again after it: not due, though severe still holds.
+    p = assess_on(daily(7, 8, 8), today=3, flags=answered(3))
+    assert not p.safety_due and "severe" in codes(p)
+    # Severe already before the answers: answering does not make them due again.
+    assert not assess_on(daily(9, 9, 9), flags=answered(2)).safety_due
 
 
 # --- what a check-in changed -------------------------------------------------------------------

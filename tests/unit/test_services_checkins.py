@@ -40,9 +40,9 @@ def test_a_saved_checkin_says_what_it_changed(tmp_path: Path) -> None:
 def test_new_urgent_advice_comes_with_its_urgency(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path / "data") as store:
         store.save_red_flags([], at=NOW - timedelta(days=3))
-        for days, pain in ((3, 8), (2, 8)):
+        for days, pain in ((3, 4), (2, 5)):
             store.add_checkin(at=NOW - timedelta(days=days), pain=pain)
-        report = save_checkin(store, pain=9, now=lambda: NOW)  # 8 or more, three days running
+        report = save_checkin(store, pain=9, now=lambda: NOW)  # severe: a day at 9
         assert report.saved and report.urgency is not None
         assert "! New advice:" in report.text
 

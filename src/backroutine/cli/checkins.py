@@ -36,6 +36,14 @@ def _writable(args: argparse.Namespace) -> HistoryStore:
     return store
 
 
+def _strengthening_levels(args: argparse.Namespace) -> frozenset[int]:
+    """The strengthening levels some routine has, bundled or the person's own (from the
+    routine cache: fast), so a level with no routine is never announced as opening."""
+    from backroutine.core.library import load_library
+
+    return load_library(data_dir(args)).strengthening_levels
+
+
 def _readable(args: argparse.Namespace) -> HistoryStore | EmptyHistory:
     """The history to read (empty when there is none yet: nothing is created to read it)."""
     store = open_history(data_dir(args), create=False)
@@ -137,6 +145,7 @@ def checkin(args: argparse.Namespace) -> int:
                 spasms=spasms,
                 note=note or None,
                 new_episode=args.new_episode,
+                levels=_strengthening_levels(args),
             )
         except ActivityError as exc:  # an activity not named (yet): nothing was saved
             raise UserError(f"--activity: {exc}", EXIT_USAGE) from None
@@ -159,7 +168,7 @@ def status(args: argparse.Namespace) -> int:
 
     now = local_now()
     with _readable(args) as store:
-        progress = assess_history(store, now=now)
+        progress = assess_history(store, now=now, levels=_strengthening_levels(args))
         flags = store.red_flags()
         function = function_now(store, now)
     if args.json:

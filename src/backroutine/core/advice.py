@@ -13,10 +13,11 @@ from datetime import date
 from backroutine.core.health import RedFlag, Urgency
 
 # What each urgency asks the person to do (SAFETY_RULES.md, "See a professional").
+# The numbers are examples, so a person anywhere knows what kind of number is meant.
 URGENCY_ADVICE: dict[Urgency, str] = {
-    "emergency": "Get emergency help now: call your local emergency number or go to an "
-    "emergency department.",
-    "today": "Contact a doctor today (or your urgent care line).",
+    "emergency": "Get emergency help now: call your local emergency number (999 in the UK, "
+    "911 in the US and Canada, 112 in the EU) or go to an emergency department.",
+    "today": "Contact a doctor today, or your urgent care line (for example 111 in the UK).",
     "soon": "Book an appointment with a doctor or physiotherapist in the next few days.",
 }
 MARK_CHECKED = (
@@ -57,6 +58,9 @@ def rising_text(scores: Sequence[int]) -> str:
 
 
 def severe_text(scores: Sequence[int]) -> str:
+    """Severe pain: one day at 9-10, or two days at 8 or more."""
+    if len(scores) == 1:
+        return f"Your pain was {scores[0]} out of 10 on your last day: that is severe pain."
     shown = ", ".join(str(s) for s in scores)
     return f"Your pain has been 8 or more on your last {word(len(scores))} days ({shown})."
 
@@ -100,12 +104,30 @@ def emergency_lock_text(flags: Sequence[RedFlag]) -> str:
     )
 
 
-def red_flag_lock_text(flags: Sequence[RedFlag]) -> str:
+def red_flag_lock_text(flags: Sequence[RedFlag], category: str) -> str:
+    """Why `category` (yoga or strengthening) is held by "today" red flags."""
     asked = "; ".join(f'"{flag.question}"' for flag in flags)
     return (
-        f"Strengthening is on hold: you answered yes to {asked} {URGENCY_ADVICE['today']} "
-        "Gentle movement "
-        f"is usually fine meanwhile. {MARK_CHECKED}"
+        f"{category.capitalize()} is on hold: you answered yes to {asked} "
+        f"{URGENCY_ADVICE['today']} Gentle movement is usually fine meanwhile. {MARK_CHECKED}"
+    )
+
+
+_SHUTTING = {
+    "worsening": "your pain keeps getting worse",
+    "severe": "your pain is severe",
+    "spasms_more": "the spasms are coming more often",
+    "hurt_stops": 'you stopped routines with "this hurts" on two days this week',
+}
+
+
+def advice_lock_text(codes: Sequence[str], needed: int, threshold: int) -> str:
+    """Strengthening held shut by a reason to see a professional (condition 5)."""
+    why = " and ".join(_SHUTTING[code] for code in codes)
+    then = f" and after {_more_days(needed, threshold)}" if needed else ""
+    return (
+        f"Strengthening is locked while {why} (see the advice above). It opens again once "
+        f"that has passed{then}."
     )
 
 
@@ -146,7 +168,7 @@ def lessening_lock_text(baseline: int, threshold: int, needed: int) -> str:
         f"Strengthening is locked until your pain has clearly lessened: your starting pain was "
         f"{baseline}; "
         f"{_more_days(needed, threshold)} {_opens(needed)} it (at least 2 points and 30% below "
-        "the start)."
+        "the start, or 2 or below, and never above 5)."
     )
 
 
@@ -219,7 +241,7 @@ HURT_DAY = (
 
 _TIER_MEANS = {
     "emergency": "Do not do the exercises until you have been checked: every routine is on hold.",
-    "today": "Strengthening is on hold until then; gentle movement is usually fine.",
+    "today": "Yoga and strengthening are on hold until then; gentle movement is usually fine.",
     "soon": "Gentle movement is usually fine meanwhile; stop anything that makes it worse.",
 }
 

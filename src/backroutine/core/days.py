@@ -22,14 +22,26 @@ from backroutine.core.health import PAIN_MAX, PAIN_MIN, Checkin
 IMPROVED_POINTS = 2
 IMPROVED_PERCENT = 30  # a whole number, so the arithmetic is exact (0.3 * 10 is 3.0000000000000004)
 LOW_PAIN = 1
-# A flare day: a score at least 2 points (the same minimal important change) above the lowest
-# of the up to 3 days before it; SAFETY_RULES.md ("Flare day").
+# A flare day: a score at least 2 points (the same minimal important change) above the usual
+# level, the median of the (up to) 3 days before it in the episode; a rise beyond the person's
+# usual variation, not above their single best day (Costa N et al., "A definition of 'flare'
+# in low back pain", J Pain 2019;20(11):1267-1275; SAFETY_RULES.md version 3, "Flare day").
 FLARE_POINTS = 2
 FLARE_LOOKBACK_DAYS = 3
-# A new episode after more than 28 days without a check-in: de Vet HCW et al., "Episodes of low
-# back pain: a proposal for uniform definitions to be used in research", Spine 2002;27(21):
-# 2409-2416 (an episode is bounded by at least a month without pain).
+# A new episode after more than 28 days without a check-in, when the last day before the gap
+# scored 0 or 1: an episode is bounded by at least a month without pain (de Vet HCW et al.,
+# "Episodes of low back pain: a proposal for uniform definitions to be used in research", Spine
+# 2002;27(21):2409-2416). A month without check-ins after a day that still hurt is not a month
+# without pain, so it stays the same episode.
 NEW_EPISODE_AFTER_DAYS = 28
+PAIN_FREE = 1
+# A good day (the days that open strengthening): not a flare, at 5 or below (the
+# pain-monitoring model lets exercise go on while pain stays at 5/10 or below: Silbernagel KG
+# et al., "Continued sports activity, using a pain-monitoring model, during rehabilitation in
+# patients with Achilles tendinopathy", Am J Sports Med 2007;35(6):897-906), and either an
+# improved day or mild pain, 2 or below (SAFETY_RULES.md version 3, "Good day").
+GOOD_DAY_MAX = 5
+MILD_PAIN = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,7 @@ class Day:
     pain: int  # the day's score: the pain of its latest check-in
     improved: bool
     flare: bool
+    good: bool = False  # counts towards opening strengthening
 
 
 def in_order(checkins: Iterable[Checkin]) -> list[Checkin]:
@@ -53,13 +66,21 @@ def in_order(checkins: Iterable[Checkin]) -> list[Checkin]:
 
 def current_episode(ordered: Sequence[Checkin]) -> Sequence[Checkin]:
     """The check-ins of the latest episode: from the last check-in given as a new episode, or
-    the last one dated more than 28 calendar days after the check-in before it."""
+    the last one dated more than 28 calendar days after the check-in before it when that one
+    (the last of its day, so the day's score) was 0 or 1."""
     start = 0
     for i in range(1, len(ordered)):
-        gap = (ordered[i].at.date() - ordered[i - 1].at.date()).days
-        if ordered[i].new_episode or gap > NEW_EPISODE_AFTER_DAYS:
+        before = ordered[i - 1]
+        gap = (ordered[i].at.date() - before.at.date()).days
+        if ordered[i].new_episode or (gap > NEW_EPISODE_AFTER_DAYS and before.pain <= PAIN_FREE):
             start = i
     return ordered[start:]
+
+
+def long_gap(ordered: Sequence[Checkin], on: date) -> bool:
+    """Whether a check-in on `on` would come more than 28 days after the latest one: the moment
+    to ask "is this the same back pain, or a new bout?"."""
+    return bool(ordered) and (on - ordered[-1].at.date()).days > NEW_EPISODE_AFTER_DAYS
 
 
 def improved_at_or_below(baseline: int) -> int:
@@ -77,21 +98,37 @@ def day_scores(checkins: Sequence[Checkin]) -> dict[date, int]:
     return dict(sorted(latest.items()))
 
 
+def good_at_or_below(baseline: int) -> int:
+    """The highest score of a good day: 5 or below, and improved or 2 or below."""
+    return min(GOOD_DAY_MAX, max(improved_at_or_below(baseline), MILD_PAIN))
+
+
+def usual_level(before: Sequence[int]) -> int | None:
+    """The usual level before a day: the median of the (up to) 3 days before it; with 2 days,
+    the lower; with 1, that day; None with none."""
+    last = sorted(before[-FLARE_LOOKBACK_DAYS:])
+    if not last:
+        return None
+    return last[1] if len(last) == FLARE_LOOKBACK_DAYS else last[0]
+
+
 def score_days(episode: Sequence[Checkin], hurt_days: set[date]) -> list[Day]:
-    """The episode's days in date order: each one's score, whether it is a flare day, and
-    whether it is an improved day. `episode` is in time order."""
+    """The episode's days in date order: each one's score, whether it is a flare day, an
+    improved day and a good day. `episode` is in time order."""
     if not episode:
         return []
     more = {c.at.date() for c in episode if c.spasms == "more"}
     threshold = improved_at_or_below(episode[0].pain)
+    good_max = good_at_or_below(episode[0].pain)
     first = episode[0].at.date()
     out: list[Day] = []
     for day, pain in day_scores(episode).items():
-        before = [d.pain for d in out[-FLARE_LOOKBACK_DAYS:]]
-        rise = bool(before) and pain - min(before) >= FLARE_POINTS
+        usual = usual_level([d.pain for d in out])
+        rise = usual is not None and pain - usual >= FLARE_POINTS
         flare = rise or day in more or day in hurt_days
         improved = day > first and pain <= threshold and not flare
-        out.append(Day(day, pain, improved, flare))
+        good = day > first and pain <= good_max and not flare
+        out.append(Day(day, pain, improved, flare, good))
     return out
 
 

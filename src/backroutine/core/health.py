@@ -62,98 +62,95 @@ class PlayedSession:
     hurt: bool  # stopped with "this hurts" (h)
 
 
+# What an open red flag holds back (SAFETY_RULES.md, "Red flags", the "locks" column).
+Locks = Literal["everything", "strengthening and yoga", "nothing"]
+
+
 @dataclass(frozen=True, slots=True)
 class RedFlag:
     key: str
     question: str
     tier: Urgency  # how soon to see someone when the answer is yes
-    locks: Literal["everything", "strengthening", "nothing"]
+    locks: Locks
 
 
-# The safety questions, exactly as SAFETY_RULES.md lists them (keys, tiers and meaning; the
-# wording is ours). Sources: NICE NG59 (assess for specific causes); NHS back pain advice (when
-# to call 999 / 111 / see a GP); Finucane LM et al., "International framework for red flags for
-# potential serious spinal pathologies", JOSPT 2020;50(7):350-372; NICE NG234 (spinal
-# metastases). The emergency tier are the signs of cauda equina syndrome and of major trauma.
+def _emergency(key: str, question: str) -> RedFlag:
+    return RedFlag(key, question, "emergency", "everything")
+
+
+def _today(key: str, question: str) -> RedFlag:
+    return RedFlag(key, question, "today", "strengthening and yoga")
+
+
+def _soon(key: str, question: str) -> RedFlag:
+    return RedFlag(key, question, "soon", "nothing")
+
+
+# The safety questions, exactly as SAFETY_RULES.md (version 3) lists them: keys, tiers and
+# meaning; the wording is ours, one thing per question. Sources: NICE NG59 (assess for specific
+# causes); NHS back pain advice (999 or A&E: both legs, genitals or buttocks, peeing, bladder or
+# bowel control, chest pain, a serious accident; 111: a high temperature, weight loss, a lump
+# or changed shape, pain not easing with rest or worse at night, worse on coughing, sneezing or
+# going to the toilet, pain between the shoulders; a GP: struggling to cope); Finucane LM et
+# al., "International framework for red flags for potential serious spinal pathologies", JOSPT
+# 2020;50(7):350-372; NICE NG234 (spinal metastases). The emergency tier are the signs of
+# cauda equina syndrome, of major trauma, and chest pain.
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag(
+    _emergency(
         "saddle_numbness",
         "Numbness or tingling in your groin, genitals, buttocks or inner thighs?",
-        "emergency",
-        "everything",
     ),
-    RedFlag(
+    _emergency(
         "bladder_bowel",
         "New trouble peeing (starting, stopping, feeling it, or leaking), or controlling "
         "your bowels?",
-        "emergency",
-        "everything",
     ),
-    RedFlag(
+    _emergency(
         "sexual_function",
         "New numbness of your genitals, or a change in sexual function?",
-        "emergency",
-        "everything",
     ),
-    RedFlag("both_legs", "Numbness, tingling or weakness in both legs?", "emergency", "everything"),
-    RedFlag(
+    _emergency("both_legs", "Pain, numbness, tingling or weakness in both legs?"),
+    _emergency(
         "leg_weakness",
         "Weakness in a leg or foot that is getting worse (your foot drags, or you trip)?",
-        "emergency",
-        "everything",
     ),
-    RedFlag(
+    _emergency(
         "major_trauma",
         "Did the pain start after a serious accident, such as a car crash or a fall from a height?",
-        "emergency",
-        "everything",
     ),
-    RedFlag(
-        "fever_unwell",
-        "A high temperature, or feeling hot, shivery or generally unwell?",
-        "today",
-        "strengthening",
-    ),
-    RedFlag("weight_loss", "Weight loss that you cannot explain?", "today", "strengthening"),
-    RedFlag(
-        "cancer_history",
-        "Have you ever had cancer (other than a minor skin cancer)?",
-        "today",
-        "strengthening",
-    ),
-    RedFlag(
+    _emergency("chest_pain", "Chest pain, together with your back pain?"),
+    _today("fever_unwell", "A high temperature, or feeling hot, shivery or generally unwell?"),
+    _today("weight_loss", "Weight loss that you cannot explain?"),
+    _today("cancer_history", "Have you ever had cancer (other than a small skin cancer removed)?"),
+    _today(
         "constant_pain",
-        "Pain that is there all the time and gets no easier with rest or changing position, "
-        "or that wakes you at night?",
-        "today",
-        "strengthening",
+        "Pain that does not ease at all when you rest or change position, or that is worse at "
+        "night than in the day?",
     ),
-    RedFlag(
-        "upper_back",
-        "Pain high in your back, between your shoulder blades, or in your chest?",
-        "today",
-        "strengthening",
-    ),
-    RedFlag(
+    _today("upper_back", "Is the pain high in your back, between your shoulder blades?"),
+    _today(
         "fracture_risk",
-        "A fall or knock, when you have thin bones (osteoporosis) or take steroid tablets "
-        "long-term?",
-        "today",
-        "strengthening",
+        "A recent fall or knock, when you have thin bones (osteoporosis) or take steroid "
+        "tablets long-term?",
     ),
-    RedFlag(
+    _today(
         "infection_risk",
-        "A weak immune system (for example from chemotherapy, HIV or long-term steroids), or "
-        "do you inject drugs?",
-        "today",
-        "strengthening",
+        "A weak immune system (for example from chemotherapy, HIV or long-term steroids)?",
     ),
-    RedFlag(
+    _today("injecting_drugs", "Have you ever injected drugs (now or in the past)?"),
+    _today("back_lump", "A lump or swelling in your back, or a change in its shape?"),
+    _today(
+        "cough_sneeze",
+        "Is the pain much worse when you cough, sneeze or go to the toilet?",
+    ),
+    _soon(
         "morning_stiffness",
         "Stiffness for more than 30 minutes every morning for 3 months or more, that eases "
         "as you move?",
-        "soon",
-        "nothing",
+    ),
+    _soon(
+        "cant_cope",
+        "Is the pain stopping you from doing your day-to-day activities, or hard to cope with?",
     ),
 )
 RED_FLAG_KEYS = tuple(flag.key for flag in RED_FLAGS)
@@ -163,8 +160,11 @@ RED_FLAG_KEYS = tuple(flag.key for flag in RED_FLAGS)
 # again (QUESTION_SET below): "a recent fall or injury to your back" as a fall with a risk of
 # fracture, "pain worse at night or at rest" as constant pain.
 LEGACY_RED_FLAG_KEYS = {"fall_injury": "fracture_risk", "night_pain": "constant_pain"}
-# Which set of questions an answer was given to: 1 = the first version's eight, 2 = these.
-QUESTION_SET = 2
+# Which set of questions an answer was given to: 1 = the first version's eight, 2 = the
+# fourteen of SAFETY_RULES.md version 2, 3 = the nineteen of version 3 (chest pain, injecting
+# drugs, a lump, coughing and sneezing, struggling to cope added). Answers to an older set make
+# the questions due once.
+QUESTION_SET = 3
 
 
 @dataclass(frozen=True, slots=True)

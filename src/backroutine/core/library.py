@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from backroutine.core.model import Routine
 
 Source = Literal["bundled", "user"]
+DEFAULT_STRENGTHENING_LEVEL = 2  # SAFETY_RULES.md: a strengthening routine without a level
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -98,6 +99,16 @@ class Library:
 
     def get(self, routine_id: str) -> Entry | None:
         return self.entries.get(routine_id)
+
+    @property
+    def strengthening_levels(self) -> frozenset[int]:
+        """The strengthening levels some routine has (one without a level counts as 2), so
+        the safety rules never announce a level that nothing can be played at."""
+        return frozenset(
+            entry.level or DEFAULT_STRENGTHENING_LEVEL
+            for entry in self.entries.values()
+            if entry.category == "strengthening"
+        )
 
     def suggest(self, word: str) -> list[str]:
         import difflib

@@ -11,7 +11,7 @@ reasons to see a professional in core/referral.py, the words in core/advice.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -22,6 +22,7 @@ from backroutine.core.days import (
     Day,
     current_episode,
     day_scores,
+    good_at_or_below,
     improved_at_or_below,
     in_order,
     last_flare_day,
@@ -36,7 +37,7 @@ from backroutine.core.health import (
     Urgency,
     most_urgent,
 )
-from backroutine.core.referral import Reason, professional_reasons
+from backroutine.core.referral import Reason, professional_reasons, severe_holds
 
 # Every number of the rules, with where it comes from (the thresholds of days, flares and
 # episodes are in core/days.py, those of the advice in core/referral.py). SAFETY_RULES.md is the
@@ -54,13 +55,23 @@ OPEN_LEVEL = 2
 MAX_LEVEL = 5
 DEFAULT_LEVEL = 2
 LEVEL_DAYS = 2
+# Re-screening (SAFETY_RULES.md version 3): a new episode asks the safety questions again,
+# unless it is the person's first and started within 7 days of answering them (first use).
+RESCREEN_AFTER_FIRST_USE_DAYS = 7
 TREND_LENGTH = 14  # day scores kept for the sparkline
 
 STRENGTHENING: Category = "strengthening"
+YOGA: Category = "yoga"
 # Gentle movement and stretching are never locked by pain: NICE NG59 advises staying active
-# and exercise from the start. Only an emergency red flag locks them.
+# and exercise from the start. Only a red flag locks them: an emergency every routine, a
+# "today" flag yoga and strengthening (SAFETY_RULES.md version 3).
 ALWAYS_OPEN: tuple[Category, ...] = tuple(c for c in CATEGORIES if c != STRENGTHENING)
 GATED: tuple[Category, ...] = (STRENGTHENING,)
+HELD_BY_TODAY_FLAGS: tuple[Category, ...] = (YOGA, STRENGTHENING)
+# "See a professional" reasons that also hold strengthening shut (condition 5): the app never
+# says "your back is getting worse" and "strengthening is open" at once. not_improving and a
+# "soon" red flag advise without locking.
+SHUTTING_REASONS = ("worsening", "severe", "spasms_more", "hurt_stops")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +105,14 @@ class Progress:
     stale: bool  # the latest check-in is more than 14 days old
     pain: int | None  # the latest check-in's pain
     baseline: int | None  # the current episode's starting pain
-    unlock_at_or_below: int | None  # the highest day's score that counts as improved
-    days_needed: int  # improved days still needed to open strengthening (0 when open)
+    unlock_at_or_below: int | None  # the highest score of a good day (opens strengthening)
+    days_needed: int  # good days still needed to open strengthening (0 when open)
     progress_text: str  # strengthening in one or two sentences: open up to where, or why not
     trend: tuple[int, ...]  # the last TREND_LENGTH day scores, oldest first
     episode_started: datetime | None
     last_flare: date | None  # the current episode's most recent flare day
     days: tuple[Day, ...]  # the current episode's days, oldest first
+    improved_at_or_below: int | None = None  # the highest score of an improved day
 
     def advice_by_urgency(self) -> list[tuple[Urgency, list[str]]]:
         """The reasons' facts grouped under what to do, most urgent first (for the screens)."""
@@ -141,9 +153,12 @@ def assess(
     sessions: Iterable[PlayedSession] = (),
     *,
     now: datetime,
+    levels_with_routines: Collection[int] | None = None,
 ) -> Progress:
     """Where the person stands at `now` (timezone-aware): what is open and why not, and
-    whether (and how urgently) to see a professional."""
+    whether (and how urgently) to see a professional. `levels_with_routines`: the
+    strengthening levels that have a routine (None: every level), so a level with none is
+    never announced as opening."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError(f"now ({now.isoformat()}) has no time zone")
     today = now.date()
@@ -156,21 +171,26 @@ def assess(
     days = score_days(episode, hurt_days)
     last_flare = last_flare_day(days, hurt_days, first_day)
     baseline = episode[0].pain if episode else None
-    threshold = improved_at_or_below(baseline) if baseline is not None else None
+    good_max = good_at_or_below(baseline) if baseline is not None else None
     stale = bool(days) and (today - days[-1].day).days > STALE_AFTER_DAYS
     needed = days_needed(days, last_flare)
 
     open_flags = flags.open_flags
     emergency = [f for f in open_flags if f.locks == "everything"]
-    holds = [f for f in open_flags if f.locks == "strengthening"]
+    holds = [f for f in open_flags if f.locks == "strengthening and yoga"]
     locked_all = advice.emergency_lock_text(emergency) if emergency else None
-    is_open = not emergency and not holds and needed == 0 and not stale
+    reasons = professional_reasons(days, ordered, played, open_flags, today)
+    shutting = [r for r in reasons if r.code in SHUTTING_REASONS]
+    is_open = not emergency and not holds and needed == 0 and not stale and not shutting
 
     level = next_level = None
     if is_open:
         assert first_day is not None
         level, next_level = levels(
-            played, since=max(first_day, last_flare or first_day), today=today
+            played,
+            since=max(first_day, last_flare or first_day),
+            today=today,
+            available=levels_with_routines,
         )
         text = f"Strengthening is open: levels 1-{level}."
         if next_level is not None:
@@ -179,36 +199,38 @@ def assess(
             )
         why = None
     else:
-        why = _why_shut(days, holds, stale, last_flare, baseline, threshold, needed, today)
+        why = _why_shut(days, holds, shutting, stale, last_flare, baseline, good_max, needed, today)
         text = locked_all or why
     locked: dict[str, str] = {}
     if locked_all is not None:
         locked = dict.fromkeys(CATEGORIES, locked_all)
-    elif why is not None:
-        locked = {STRENGTHENING: why}
-
-    reasons = professional_reasons(days, ordered, played, open_flags, today)
+    else:
+        if holds:
+            locked[YOGA] = advice.red_flag_lock_text(holds, YOGA)
+        if why is not None:
+            locked[STRENGTHENING] = why
     return Progress(
         unlocked=tuple(c for c in CATEGORIES if c not in locked),
-        locked=locked,
+        locked={c: locked[c] for c in CATEGORIES if c in locked},
         locked_all=locked_all,
         strengthening_level=level,
         next_level=next_level,
         see_professional=bool(reasons),
         reasons=reasons,
         urgency=most_urgent(r.urgency for r in reasons),
-        safety_due=safety_due(flags, first_day, last_flare),
+        safety_due=safety_due(flags, ordered, episode, last_flare, played),
         safety_asked=flags.asked,
         stale=stale,
         pain=ordered[-1].pain if ordered else None,
         baseline=baseline,
-        unlock_at_or_below=threshold,
+        unlock_at_or_below=good_max,
         days_needed=needed,
         progress_text=text,
         trend=tuple(day_scores(ordered).values())[-TREND_LENGTH:],
         episode_started=episode[0].at if episode else None,
         last_flare=last_flare,
         days=tuple(days),
+        improved_at_or_below=improved_at_or_below(baseline) if baseline is not None else None,
     )
 
 
@@ -237,11 +259,12 @@ def is_open(progress: Progress, category: str) -> bool:
 
 
 def days_needed(days: Sequence[Day], last_flare: date | None) -> int:
-    """How many more improved days open strengthening (leaving red flags and staleness aside):
-    0 when the two most recent days are improved and after the last flare."""
+    """How many more good days open strengthening (leaving red flags, staleness and the
+    reasons to see a professional aside): 0 when the two most recent days are good days after
+    the last flare."""
 
     def counts(day: Day) -> bool:
-        return day.improved and (last_flare is None or day.day > last_flare)
+        return day.good and (last_flare is None or day.day > last_flare)
 
     if len(days) >= 2 and counts(days[-2]) and counts(days[-1]):
         return 0
@@ -251,11 +274,15 @@ def days_needed(days: Sequence[Day], last_flare: date | None) -> int:
 
 
 def levels(
-    sessions: Iterable[PlayedSession], *, since: date, today: date
+    sessions: Iterable[PlayedSession],
+    *,
+    since: date,
+    today: date,
+    available: Collection[int] | None = None,
 ) -> tuple[int, NextLevel | None]:
-    """The highest open strengthening level, and what opens the next one. Only completed
-    strengthening sessions on dates after `since` (the episode's first day, or the last flare
-    day if later) count."""
+    """The highest open strengthening level, and what opens the next one (None at the top, or
+    when no routine has the next level). Only completed strengthening sessions on dates after
+    `since` (the episode's first day, or the last flare day if later) count."""
     counting = [
         s
         for s in sessions
@@ -268,19 +295,49 @@ def levels(
     level = OPEN_LEVEL
     while level < MAX_LEVEL and days_at(level) >= LEVEL_DAYS:
         level += 1
-    if level == MAX_LEVEL:
-        return level, None
     following = level + 1
+    if level == MAX_LEVEL or (available is not None and following not in available):
+        return level, None
     return level, NextLevel(following, advice.level_needs_text(following), days_at(level))
 
 
-def safety_due(flags: RedFlagAnswers, first_day: date | None, last_flare: date | None) -> bool:
-    """Ask the safety questions (again): never answered, answered to an older set of questions,
-    or the episode's first day or its last flare day is a later date than the answers."""
+def safety_due(
+    flags: RedFlagAnswers,
+    ordered: Sequence[Checkin],
+    episode: Sequence[Checkin],
+    last_flare: date | None,
+    played: Sequence[PlayedSession] = (),
+) -> bool:
+    """Ask the safety questions (again), at most once a day: never answered, or answered to an
+    older set of questions; the episode's last flare day is a later date than the answers; the
+    episode started on a later date than the answers and either follows an earlier episode or
+    started more than 7 days after them (so first use, then a check-in the next day, does not
+    ask again); or `severe` holds now and did not with the check-ins made before the answers."""
     if not flags.current or flags.answered_at is None:
         return True
-    answered = flags.answered_at.date()
-    return any(day is not None and day > answered for day in (first_day, last_flare))
+    answered_at = flags.answered_at
+    answered = answered_at.date()
+    if last_flare is not None and last_flare > answered:
+        return True
+    if episode:
+        first = episode[0].at.date()
+        earlier_episode = len(episode) < len(ordered)
+        if first > answered and (
+            earlier_episode or (first - answered).days > RESCREEN_AFTER_FIRST_USE_DAYS
+        ):
+            return True
+    severe_now = _severe_in(ordered, played)
+    if severe_now:
+        before = [c for c in ordered if c.at < answered_at]
+        return not _severe_in(before, played)
+    return False
+
+
+def _severe_in(ordered: Sequence[Checkin], played: Sequence[PlayedSession]) -> bool:
+    """Whether `severe` holds on these check-ins (time-ordered) alone."""
+    episode = current_episode(ordered)
+    hurt_days = {s.day for s in played if s.hurt}
+    return severe_holds(score_days(episode, hurt_days))
 
 
 # --- see a professional --------------------------------------------------------------------
@@ -292,6 +349,7 @@ def safety_due(flags: RedFlagAnswers, first_day: date | None, last_flare: date |
 def _why_shut(
     days: Sequence[Day],
     holds: Sequence[RedFlag],
+    shutting: Sequence[Reason],
     stale: bool,
     last_flare: date | None,
     baseline: int | None,
@@ -300,11 +358,14 @@ def _why_shut(
     today: date,
 ) -> str:
     """Which condition holds strengthening shut, and what would open it (the first that holds:
-    a red flag, no check-in, a stale check-in, a flare, not yet lessened)."""
+    a red flag, no check-in, a reason to see a professional, a stale check-in, a flare, not yet
+    lessened)."""
     if holds:
-        return advice.red_flag_lock_text(holds)
+        return advice.red_flag_lock_text(holds, STRENGTHENING)
     if not days or baseline is None or threshold is None:
         return advice.fresh_lock_text()
+    if shutting:
+        return advice.advice_lock_text([r.code for r in shutting], needed, threshold)
     if stale:
         ago = (today - days[-1].day).days
         return advice.stale_lock_text(ago, threshold, max(needed, 1))
@@ -357,11 +418,20 @@ class History(Protocol):
     def played_sessions(self) -> list[PlayedSession]: ...
 
 
-def assess_history(history: History | None, *, now: datetime) -> Progress:
-    """Where the person stands, from a history store; with none, as on a first run."""
+def assess_history(
+    history: History | None, *, now: datetime, levels: Collection[int] | None = None
+) -> Progress:
+    """Where the person stands, from a history store; with none, as on a first run.
+    `levels`: the strengthening levels that have a routine (None: all)."""
     if history is None:
-        return assess([], now=now)
-    return assess(history.checkins(), history.red_flags(), history.played_sessions(), now=now)
+        return assess([], now=now, levels_with_routines=levels)
+    return assess(
+        history.checkins(),
+        history.red_flags(),
+        history.played_sessions(),
+        now=now,
+        levels_with_routines=levels,
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -8,7 +8,7 @@ says how to fix it (the CLI exits 2 with it); HistoryError when the history cann
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -180,6 +180,7 @@ def record_ratings(
     spasms: str | None = None,
     note: str | None = None,
     new_episode: bool = False,
+    levels: Collection[int] | None = None,
 ) -> RatedCheckin:
     """A check-in with a pain score and/or activity ratings (from parse_ratings), saved in
     one transaction: a bad rating (unknown name, score outside 0-10) raises ActivityError and
@@ -204,6 +205,7 @@ def record_ratings(
             spasms=spasms,
             note=note,
             new_episode=new_episode,
+            levels=levels,
         )
         checkin_id = outcome.checkin.id
         saved = [] if not ratings else store.ratings(since=outcome.checkin.at)

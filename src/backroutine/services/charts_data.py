@@ -105,7 +105,7 @@ def pain_chart(data: ReportData) -> PainChart:
     flares = sorted({d.day for d in data.days if d.flare} | set(data.hurt_days))
     progress = data.progress
     started = progress.episode_started.date() if progress.episode_started else None
-    threshold = progress.unlock_at_or_below
+    threshold = progress.improved_at_or_below
     if not data.days:
         summary = "Pain: no check-ins yet."
         return PainChart((), tuple(flares), threshold, started, summary)

@@ -3,7 +3,7 @@ and the TUI."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -76,12 +76,14 @@ def record_checkin(
     spasms: str | None = None,
     note: str | None = None,
     new_episode: bool = False,
+    levels: Collection[int] | None = None,
 ) -> CheckinOutcome:
-    """Store a check-in and assess before and after it. The store's errors (ValueError for a
-    bad value, HistoryError when it cannot be written) go to the caller, nothing stored."""
-    before = assess_history(store, now=now)
+    """Store a check-in and assess before and after it (`levels`: the strengthening levels
+    that have a routine). The store's errors (ValueError for a bad value, HistoryError when it
+    cannot be written) go to the caller, nothing stored."""
+    before = assess_history(store, now=now, levels=levels)
     saved = store.add_checkin(at=at, pain=pain, spasms=spasms, note=note, new_episode=new_episode)
-    after = assess_history(store, now=now)
+    after = assess_history(store, now=now, levels=levels)
     return CheckinOutcome(saved, before, after, what_changed(before, after))
 
 

@@ -105,8 +105,15 @@ def home_view(
     # Each is read once: the progress, the notices and the charts all use them.
     sessions = history.sessions()
     checkins = history.checkins()
-    progress = assess(checkins, history.red_flags(), history.played_sessions(), now=now)
     library = load_library(data_dir) if data_dir else None
+    levels = library.strengthening_levels if library is not None else None
+    progress = assess(
+        checkins,
+        history.red_flags(),
+        history.played_sessions(),
+        now=now,
+        levels_with_routines=levels,
+    )
     entries = dict(library.entries) if library is not None else {}
     library_problem = None
     if library is not None and library.problems:
