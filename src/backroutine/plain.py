@@ -22,6 +22,7 @@ from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.announce import describe
 from backroutine.core.durations import format_clock
 from backroutine.core.engine import Event, Session
+from backroutine.core.outcome import Summary
 from backroutine.core.recording import SessionRecorder
 from backroutine.core.text import escaped
 from backroutine.services.checkins import read_pain
@@ -202,6 +203,9 @@ class PlainPlayer:
             f"Done: {self.session.steps_done} of {self.session.steps_total} steps, "
             f"{format_clock(self.session.active_seconds)} of movement."
         )
+        summary = Summary(self.session.ending, self.session.steps_done, self.session.steps_total)
+        if summary.line:
+            self.say(summary.line)
         if self.on_pain is not None and self.keys.interactive:
             self.ask_pain()
         return 0

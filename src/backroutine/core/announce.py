@@ -108,7 +108,9 @@ def describe(event: Event, routine: Routine, next_segment: Segment | None = None
     if isinstance(event, CueDue):
         return f"cue: {event.cue.say}" if event.cue.say else None
     if isinstance(event, Finished):
-        return "Finished" if event.completed else "Stopped"
+        return {"completed": "Finished", "skipped": "Skipped to the end", "stopped": "Stopped"}[
+            event.ending
+        ]
     return None
 
 
@@ -138,7 +140,9 @@ def spoken(event: Event, routine: Routine) -> tuple[str, int] | None:
     if isinstance(event, CueDue):
         return (event.cue.say, 3) if event.cue.say else None
     if isinstance(event, Finished):
-        return ("Well done. That is the end of the routine.", 3) if event.completed else None
+        if event.ending == "completed":
+            return ("Well done. That is the end of the routine.", 3)
+        return ("That is the end of the routine.", 3) if event.completed else None
     if isinstance(event, SideChanged):
         segment = event.segment
         if segment.kind == "work":  # no rest between the sides: this is also the bout's start

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backroutine.core.model import TEMPO_PHASES, Cue, Routine, Side
+from backroutine.core.outcome import Ending, ending
 from backroutine.core.timeline import Segment, Timeline, expand
 
 Clock = Callable[[], float]
@@ -81,6 +82,9 @@ class StepDone:
 @dataclass(frozen=True, slots=True)
 class Finished:
     completed: bool  # False when stopped before the end, or skipped past the last step
+    # How the session counts (core/outcome.py): a routine played to its end after skipping
+    # most of it is "skipped", not "completed". Set when the event is handed out.
+    ending: Ending = "completed"
 
 
 Event = (
@@ -173,7 +177,8 @@ class Session:
         self.timeline = timeline or expand(routine)
         self.clock = clock
         self.state: State = "ready"
-        self.completed = False
+        self.completed = False  # played to its end (not stopped, not skipped past the last step)
+        self.reached_end = False  # its end was reached, played or skipped to
         self._events = schedule(routine, self.timeline)
         self._keys = [e.key for e in self._events]
         self._next = 0  # index of the first event not yet returned
@@ -240,6 +245,15 @@ class Session:
         return len(self._steps_done)
 
     @property
+    def ending(self) -> Ending:
+        """completed, skipped or stopped (core/outcome.py); stopped while not finished."""
+        return ending(
+            reached_end=self.reached_end,
+            active_seconds=self.active_seconds,
+            planned_seconds=float(self.total_seconds),
+        )
+
+    @property
     def steps_total(self) -> int:
         return len(self.routine.steps)
 
@@ -303,6 +317,7 @@ class Session:
             elif isinstance(event, Finished):
                 overshoot = position - self.total_seconds
                 self._finish(now - overshoot, completed=True)
+                event = Finished(True, self.ending)
             out.append(event)
         return out
 
@@ -372,7 +387,8 @@ class Session:
             self._next = len(self._events)
             self._frozen = position
             self._finish(now, completed=False)
-            return [Finished(False)]
+            self.reached_end = True
+            return [Finished(False, self.ending)]
         if self.state == "paused":
             # Show the new segment at once; its events come when play resumes.
             index = self._segment_at(position)
@@ -402,6 +418,7 @@ class Session:
             self._frozen = min(now - self._origin, float(self.total_seconds))
         self.state = "finished"
         self.completed = completed
+        self.reached_end = self.reached_end or completed
 
 
 # Real seconds past a client's planned wake after which the time is not counted: clients look

@@ -98,7 +98,8 @@ class SessionRecorder:
         at the end, and every SAVE_EVERY seconds of exercise in between."""
         for event in events:
             if isinstance(event, Finished):
-                self.finish("completed" if event.completed else "stopped", reason="skipped")
+                # Reached the end: completed only with 80% of it played (core/outcome.py).
+                self.finish(self.session.ending)
                 return
             if isinstance(event, StepDone):
                 self.update()
@@ -121,7 +122,7 @@ class SessionRecorder:
         self._submit(update, "this session's progress", replaces="progress")
 
     def finish(self, status: str, *, reason: str | None = None) -> None:
-        """Close the row: completed, or stopped with why (quit, pain, signal, skipped)."""
+        """Close the row: completed, skipped, or stopped with why (quit, pain, signal)."""
         if not self._started or self.closed:
             return
         self.closed = True

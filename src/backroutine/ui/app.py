@@ -260,7 +260,7 @@ class BackroutineApp(App[int]):
         self.switch_screen(
             SummaryScreen(
                 name=session.routine.name,
-                completed=session.completed,
+                ending=session.ending,
                 active_seconds=session.active_seconds,
                 steps_done=session.steps_done,
                 steps_total=session.steps_total,

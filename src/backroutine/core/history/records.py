@@ -10,9 +10,27 @@ from typing import Literal
 from backroutine.core.history.common import timestamp
 from backroutine.core.text import describe_char, first_unsafe
 
-Status = Literal["completed", "stopped", "interrupted"]
-FinalStatus = Literal["completed", "stopped"]
-FINAL_STATUSES: tuple[FinalStatus, ...] = ("completed", "stopped")
+Status = Literal["completed", "skipped", "stopped", "interrupted"]
+FinalStatus = Literal["completed", "skipped", "stopped"]
+FINAL_STATUSES: tuple[FinalStatus, ...] = ("completed", "skipped", "stopped")
+# A session that reached its end by skipping (core/outcome.py) is kept in the table as stopped
+# with this reason, and read back as status "skipped": the table's CHECK (schema version 1)
+# stays as it was, and an older backroutine on another computer of a synced folder, which
+# knows only completed / stopped / interrupted, reads it as not done, never as completed.
+SKIPPED_REASON = "skipped"
+
+
+def stored_status(status: FinalStatus, reason: str | None) -> tuple[str, str | None]:
+    """How a final status is kept in the table: (status, reason)."""
+    return ("stopped", SKIPPED_REASON) if status == "skipped" else (status, reason)
+
+
+def read_status(status: str, reason: str | None) -> tuple[str, str | None]:
+    """A row's (status, reason) as the history shows it."""
+    if status == "stopped" and reason == SKIPPED_REASON:
+        return "skipped", None
+    return status, reason
+
 
 NOTE_MAX_CHARS = 500  # a check-in's note, once stripped
 SETTING_KEY_MAX_CHARS = 100
@@ -30,7 +48,7 @@ class SessionRecord:
     category: str
     started_at: str  # ISO 8601 with its zone offset, to the second
     ended_at: str | None  # the last time the row was written, same form
-    status: str  # completed | stopped | interrupted
+    status: str  # completed | skipped | stopped | interrupted
     active_seconds: float  # time actually played, pauses left out, to 0.1 s
     steps_done: int
     steps_total: int

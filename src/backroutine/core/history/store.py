@@ -4,6 +4,7 @@ activities and their ratings in activities.py, the connection and transactions i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -42,6 +43,8 @@ from backroutine.core.history.records import (
     _minutes,
     _seconds,
     _stamp,
+    read_status,
+    stored_status,
 )
 from backroutine.core.history.seen import SeenDevice
 from backroutine.core.history.shared import open_shared
@@ -118,14 +121,16 @@ class HistoryStore(CheckinMethods, ActivityMethods):
         at: datetime,
         reason: str | None = None,
     ) -> None:
-        """The final word on a session: completed, or stopped early (and why)."""
+        """The final word on a session: completed, skipped (to the end), or stopped early
+        (and why)."""
         if status not in FINAL_STATUSES:
             raise ValueError(f"status must be one of {FINAL_STATUSES}, not {status!r}")
         _check_count("steps_done", steps_done)
+        kept, reason = stored_status(status, reason)
         cursor = self._write(
             "UPDATE sessions SET status = ?, steps_done = ?, active_seconds = ?, ended_at = ?,"
             " reason = ? WHERE id = ?",
-            (status, steps_done, _seconds(active_seconds), timestamp(at), reason, session_id),
+            (kept, steps_done, _seconds(active_seconds), timestamp(at), reason, session_id),
         )
         self._require_row(cursor, session_id)
 
@@ -138,7 +143,8 @@ class HistoryStore(CheckinMethods, ActivityMethods):
             (-1 if limit is None else limit,),
         )
         # The table's columns are SessionRecord's fields, in order (_COLUMNS).
-        return [SessionRecord(*cast(tuple[Any, ...], row)) for row in rows]
+        records = [SessionRecord(*cast(tuple[Any, ...], row)) for row in rows]
+        return [_as_shown(record) for record in records]
 
     def played_sessions(self) -> list[PlayedSession]:
         """What the safety rules read of the sessions: the completed strengthening sessions
@@ -375,3 +381,11 @@ class HistoryStore(CheckinMethods, ActivityMethods):
                 f"session {session_id} is not in the history {self.path} "
                 "(was the file moved aside meanwhile?)"
             )
+
+
+def _as_shown(record: SessionRecord) -> SessionRecord:
+    """A row as the history shows it: a session skipped to its end reads as "skipped"."""
+    status, reason = read_status(record.status, record.reason)
+    if (status, reason) == (record.status, record.reason):
+        return record
+    return dataclasses.replace(record, status=status, reason=reason)

@@ -17,6 +17,7 @@ from textual.worker import Worker
 
 from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.durations import format_clock
+from backroutine.core.outcome import Ending, Summary
 from backroutine.services.checkins import read_pain
 from backroutine.ui.messages import CheckinSaved, CloseRoutine
 from backroutine.ui.screens.checkin import SAVING, CheckinSaver, saved_report, severity
@@ -92,7 +93,7 @@ class SummaryScreen(Screen[None]):
         self,
         *,
         name: str,
-        completed: bool,
+        ending: Ending,
         active_seconds: float,
         steps_done: int,
         steps_total: int,
@@ -101,11 +102,13 @@ class SummaryScreen(Screen[None]):
     ) -> None:
         """`checkin`: how to save the answer to "how is your back now?"; None: not asked."""
         super().__init__()
-        self.title_text = "Well done" if completed else "Stopped"
+        summary = Summary(ending, steps_done, steps_total)
+        self.title_text = summary.title
         lines = [
             name,
             f"Time: {format_clock(active_seconds)}",
             f"Steps done: {steps_done} of {steps_total}",
+            *([summary.line] if summary.line else []),
             "Saved in your history."
             if recorded
             else "Not recorded (a preview, or the history could not be written).",
