@@ -57,6 +57,21 @@ def play(tmp_path: Path, script: list[tuple[float, str]] = (), **player_options)
     return code, out.getvalue(), rows, sounds
 
 
+def test_plain_next_through_to_the_end_is_skipped(tmp_path: Path) -> None:
+    # Done means done (issue 19): n through two of three steps, the last played to its end.
+    code, out, rows, sounds = play(tmp_path, [(1.0, "n"), (1.5, "n")])
+    assert code == 0
+    lines = out.splitlines()
+    assert "Finished" not in out and "Well done" not in out
+    assert lines[-3:] == [
+        "[ 0:10] Skipped to the end",
+        "[ 0:10] Done: 1 of 3 steps, 0:10 of movement.",
+        "[ 0:10] You skipped 2 of 3 steps: this session is saved as skipped and does not count "
+        "as done.",
+    ]
+    assert rows[0].status == "skipped" and rows[0].steps_done == 1
+
+
 def test_plain_prints_one_line_per_event(tmp_path: Path) -> None:
     code, out, rows, sounds = play(tmp_path)
     assert code == 0

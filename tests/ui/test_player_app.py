@@ -322,3 +322,24 @@ async def test_a_locked_history_never_freezes_the_player(rig) -> None:
         await settle(pilot)
         messages = [n.message for n in rig.app._notifications]
         assert any(m.startswith("Waiting for the history") for m in messages)
+
+
+async def test_next_through_to_the_end_is_skipped_not_well_done(rig) -> None:
+    # Done means done (issue 19): n through the steps reaches the end, but is not doing it.
+    async with rig.app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n", "n")  # past Walk and Twist: only the last step is played
+        await settle(pilot)
+        for _ in range(40):
+            if rig.session.state == "finished":
+                break
+            rig.advance(0.5)
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(rig.app.screen, SummaryScreen)
+        assert rig.app.screen.title_text == "Skipped to the end"
+        assert "You skipped 2 of 3 steps" in rig.app.screen.body
+        assert "Well done" not in rig.app.screen.body
+        (row,) = rig.rows()
+        assert row.status == "skipped" and row.steps_done == 1
