@@ -59,7 +59,7 @@ def play(tmp_path: Path, script: list[tuple[float, str]] = (), **player_options)
 
 def test_plain_next_through_to_the_end_is_skipped(tmp_path: Path) -> None:
     # Done means done (issue 19): n through two of three steps, the last played to its end.
-    code, out, rows, sounds = play(tmp_path, [(1.0, "n"), (1.5, "n")])
+    code, out, rows, _sounds = play(tmp_path, [(1.0, "n"), (1.5, "n")])
     assert code == 0
     lines = out.splitlines()
     assert "Finished" not in out and "Well done" not in out
