@@ -262,3 +262,17 @@ def test_old_dates_in_any_time_zone(cli, monkeypatch, zone: str, day: str, code:
         assert stored["date"].startswith(f"{day}T12:00:00")
     else:
         assert "before 1900-01-01" in result.err and checkins == []
+
+
+def test_a_today_red_flag_makes_play_of_yoga_exit_3_and_leaves_gentle_open(cli) -> None:
+    # SAFETY_RULES.md version 3: the "today" tier locks yoga as well as strengthening.
+    _open_strengthening(cli)
+    assert cli("safety", "--yes", "cough_sneeze").code == 0
+    data = status(cli)
+    assert data["unlocked"] == ["gentle"] and data["urgency"] == "today"
+    assert set(data["locked"]) == {"yoga", "strengthening"}
+    result = cli("play", "yoga-back-basics", "--plain", "--speed", "1000")
+    assert result.code == 3 and "Yoga is on hold" in result.err
+    assert "111 in the UK" in result.err
+    result = cli("play", "desk-break", "--plain", "--speed", "1000")
+    assert result.code == 0, result.err
