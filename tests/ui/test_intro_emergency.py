@@ -50,7 +50,7 @@ async def test_every_bundled_intro_ends_with_the_emergency_line() -> None:
     routines = [
         load_routine(p) for p in routine_files(paths.bundled_routines_dir(), recursive=False)
     ]
-    assert len(routines) >= 15
+    assert len(routines) >= 16
     for ids in await show_intros(routines, (80, 24)):
         at = ids.index("intro-emergency")
         assert "intro-cautions" in ids[:at]  # every bundled routine has cautions, shown first
