@@ -18,7 +18,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from backroutine.audio import Player
-from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
+from backroutine.core.advice import EMERGENCY_SIGNS, HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.announce import describe
 from backroutine.core.durations import format_clock
 from backroutine.core.engine import Event, Session
@@ -157,6 +157,7 @@ class PlainPlayer:
             self.note(routine.summary)
         for caution in routine.cautions:
             self.note(f"Caution: {caution}")
+        self.note(EMERGENCY_SIGNS)  # the app's line, whatever the file says
         if self.keys.interactive:
             self.note(KEYS_HELP)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from backroutine.core.advice import EMERGENCY_SIGNS
 from backroutine.core.durations import format_clock, format_seconds
 from backroutine.core.model import Routine, Step
 from backroutine.core.timeline import Segment, Timeline
@@ -69,6 +70,9 @@ def routine_text(routine: Routine, timeline: Timeline) -> str:
         out += ["", "References:", _bullets(routine.references)]
     if routine.path:
         out += ["", f"File: {routine.path}"]
+    # Last, where a terminal leaves the eye once the timeline has scrolled past; from the app,
+    # never from the file, so every routine says it in the same words.
+    out += ["", _wrap(EMERGENCY_SIGNS)]
     return "\n".join(out)
 
 

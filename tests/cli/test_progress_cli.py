@@ -141,7 +141,7 @@ def _open_strengthening(cli) -> None:
 def test_play_above_the_open_level_exits_3_and_says_what_opens_it(cli) -> None:
     _open_strengthening(cli)
     assert status(cli)["strengthening_level"] == 2
-    result = cli("play", "mcgill-big-three", "--plain", "--speed", "1000")
+    result = cli("play", "core-control", "--plain", "--speed", "1000")  # level 3
     assert result.code == 3
     assert "level-3" in result.err and "open up to level 2" in result.err
     assert "complete level-2 routines on 2 different days: 0 so far" in result.err.lower()

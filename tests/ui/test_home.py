@@ -124,7 +124,7 @@ async def test_unlocked_after_lessening(home) -> None:
         assert any(t.startswith("Strengthening · open to level 2") for t in texts)
         first = next(t for t in texts if "First strength steps" in t)
         mcgill = next(t for t in texts if "McGill big three" in t)
-        assert "locked" not in first and "locked" in mcgill  # level 3 is not open yet
+        assert "locked" not in first and "locked" in mcgill  # level 4 is not open yet
         assert "Strengthening is open: levels 1-2" in text(app, "#unlock")
         assert "Level 3 opens when you complete a level-2 routine on 2 more days" in text(
             app, "#unlock"

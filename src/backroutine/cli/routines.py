@@ -161,6 +161,7 @@ def _progress_now(folder: Path) -> Progress:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from backroutine.core.advice import EMERGENCY_SIGNS
     from backroutine.core.timeline import expand
 
     routine = resolve_routine(args.routine, data_dir(args))
@@ -176,6 +177,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "level": routine.level,
                 "equipment": list(routine.equipment),
                 "cautions": list(routine.cautions),
+                "emergency_signs": EMERGENCY_SIGNS,  # the app's line, the same for every routine
                 "references": list(routine.references),
                 "path": str(routine.path) if routine.path else None,
                 "total_seconds": timeline.total_seconds,

@@ -236,6 +236,18 @@ HURT_DAY = (
 )
 
 
+# -- a routine's intro ----------------------------------------------------------------------
+
+# Shown last in every routine's intro (the player's intro, plain mode, `show`), whatever the
+# routine file says: the signs that need an emergency service are the app's to say, in one
+# wording, so no routine file copies it or can leave it out.
+EMERGENCY_SIGNS = (
+    "If you have numbness around the genitals or bottom, new trouble peeing or controlling your "
+    "bowels, weakness in a leg that is getting worse, or chest pain, call an emergency number "
+    "now (999 in the UK, 911 in the US and Canada, 112 in the EU)."
+)
+
+
 # -- the safety questions ------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from backroutine.core.advice import EMERGENCY_SIGNS
 from backroutine.core.durations import format_clock
 from backroutine.core.model import Routine
 from backroutine.ui.messages import CloseRoutine, StartRoutine
@@ -57,6 +58,8 @@ class IntroScreen(Screen[None]):
             if routine.cautions:
                 lines = "\n".join(f"• {c}" for c in routine.cautions)
                 yield Static(data(f"Take care\n{lines}"), id="intro-cautions")
+            # The app's own line, after whatever the file says (or leaves out).
+            yield Static(EMERGENCY_SIGNS, id="intro-emergency", markup=False)
             if self.note and not self.locked:
                 yield Static(self.note, id="intro-note", markup=False)
             if self.locked:
