@@ -214,6 +214,18 @@ def new_advice_text(text: str) -> str:
     return f"New advice: {text}"
 
 
+# -- the emergency signs ---------------------------------------------------------------------
+
+# Shown last in every routine's intro (the player's intro, plain mode, `show`) and in the advice
+# after "this hurts", whatever the routine file says: the signs that need an emergency service
+# are the app's to say, in one wording, so no routine file copies it or can leave it out.
+EMERGENCY_SIGNS = (
+    "If you have numbness around the genitals or bottom, new trouble peeing or controlling your "
+    "bowels, weakness in a leg that is getting worse, or chest pain, call an emergency number "
+    "now (999 in the UK, 911 in the US and Canada, 112 in the EU)."
+)
+
+
 # -- "this hurts" --------------------------------------------------------------------------
 
 HURT_TITLE = "Stopped: take care of your back"
@@ -227,24 +239,11 @@ HURT_ADVICE = (
     "A pharmacist or doctor can advise you on pain relief.",
     "If the pain keeps getting worse, spreads down a leg, or the spasms come more often, see a "
     "doctor or physiotherapist.",
-    "Get emergency help now for numbness around your groin or buttocks, new trouble "
-    "controlling your bladder or bowel, or a leg that is getting weaker.",
+    EMERGENCY_SIGNS,
 )
 HURT_DAY = (
-    "Today counts as a flare day: strengthening closes until your pain has clearly lessened "
-    "on two days after today."
-)
-
-
-# -- a routine's intro ----------------------------------------------------------------------
-
-# Shown last in every routine's intro (the player's intro, plain mode, `show`), whatever the
-# routine file says: the signs that need an emergency service are the app's to say, in one
-# wording, so no routine file copies it or can leave it out.
-EMERGENCY_SIGNS = (
-    "If you have numbness around the genitals or bottom, new trouble peeing or controlling your "
-    "bowels, weakness in a leg that is getting worse, or chest pain, call an emergency number "
-    "now (999 in the UK, 911 in the US and Canada, 112 in the EU)."
+    "Today counts as a flare day: strengthening closes until two good days after today (pain "
+    "clearly lessened and at 5 or below), and starts again from level 2."
 )
 
 
