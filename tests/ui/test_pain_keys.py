@@ -68,12 +68,15 @@ async def test_a_burst_on_the_checkin_saves_what_was_typed_last(home) -> None:
 async def test_a_burst_on_the_summary_saves_3_and_keeps_the_app_open(rig) -> None:
     async with rig.app.run_test(size=(80, 24)) as pilot:
         await finish(rig, pilot)
+        hint = rig.app.screen.query_one("#summary-hint")
+        assert not hint.display  # Enter answers the question: "Press Enter to close" waits
         # 12 is refused, cleared, then 3 is given: all before the app has looked at any key.
         burst(rig.app, "1", "2", "enter", "backspace", "backspace", "3", "enter")
         await settle(pilot)
         assert rig.app.is_running and isinstance(rig.app.screen, SummaryScreen)
         assert [c.pain for c in rig.store.checkins()] == [3]
         assert "Saved: pain 3." in shown(rig.app, "#after-result")
+        assert hint.display
         await pilot.press("enter")  # now Enter closes it (played from the command line: out)
         await settle(pilot)
         assert not rig.app.is_running
@@ -101,7 +104,7 @@ async def test_an_empty_enter_never_skips_a_question_being_answered(rig) -> None
         await settle(pilot)
         assert rig.app.is_running and isinstance(rig.app.screen, SummaryScreen)
         message = shown(rig.app, "#pain-question .pain-message")
-        assert message == "Please type a whole number from 0 to 10, or press Esc to skip."
+        assert message == "Please type a whole number from 0 to 10."
         assert "Esc" in shown(rig.app, "#after-hint")  # the way to skip is on the screen
         await pilot.press("escape")  # skipping, said so: nothing saved
         await settle(pilot)

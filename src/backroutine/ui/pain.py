@@ -202,12 +202,11 @@ class PainField(Vertical):
         self.query_one(".pain-message", Static).update(text)
 
     def refuse(self, text: str) -> None:
-        """Say why `text` is not a pain score, and how to answer."""
-        skip = ", or press Esc to skip" if self.skippable else ""
+        """Say why `text` is not a pain score (how to skip is the question's to say)."""
         if text:
-            self.say(f"\u201c{text}\u201d is not a whole number from 0 to 10{skip}.")
+            self.say(f"\u201c{text}\u201d is not a whole number from 0 to 10.")
         else:
-            self.say(f"Please type a whole number from 0 to 10{skip}.")
+            self.say("Please type a whole number from 0 to 10.")
 
     @on(PainInput.Refused)
     def refused(self, event: PainInput.Refused) -> None:

@@ -127,6 +127,14 @@ class SummaryScreen(Screen[None]):
             yield Static("Press Enter to close.", id="summary-hint", classes="dialog-hint")
         yield Footer()
 
+    def on_mount(self) -> None:
+        # While the pain question is open, Enter answers it: the hint to close comes after.
+        self.query_one("#summary-hint").display = self.checkin is None
+
+    @on(CheckinSaved)
+    def answered(self) -> None:
+        self.query_one("#summary-hint").display = True  # not stopped: the app hears it too
+
     def on_key(self, event: Key) -> None:
         question = self.query(PainQuestion)
         if event.key == "enter" and (not question or question.first().answered):
