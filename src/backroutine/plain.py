@@ -6,6 +6,7 @@ mode, so Ctrl-C still interrupts); Ctrl-C and SIGTERM save the session as stoppe
 
 from __future__ import annotations
 
+import codecs
 import os
 import select
 import signal
@@ -13,6 +14,7 @@ import sys
 import termios
 import textwrap
 import tty
+from collections import deque
 from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -37,6 +39,9 @@ KEYS_HELP = (
 )
 
 
+MAX_LINE = 20  # the pain answer: room for any mistake to be seen whole (and refused)
+
+
 class Keys(Protocol):
     """Where keys come from: a terminal, nothing (a pipe), or a script in tests."""
 
@@ -54,13 +59,18 @@ class Stop(Exception):
 
 
 class KeyReader:
-    """Single keys from a terminal, without Enter; arrows become "left"/"right"."""
+    """Keys from a terminal, without Enter; arrows become "left"/"right", a space "space",
+    letters lower case. Every byte read is kept: a burst (keys typed fast, or pasted, or
+    sent together over SSH or tmux) is handed out one key at a time, in order."""
 
     interactive = True  # a person at a keyboard: questions can be asked
 
     def __init__(self, stream: TextIO) -> None:
         self.fd = stream.fileno()
         self._saved: list[Any] | None = None  # the terminal's settings, restored on exit
+        self._keys: deque[str] = deque()  # read from the terminal, not yet handed out
+        self._text = ""  # the start of an escape sequence cut off at the end of a read
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def __enter__(self) -> KeyReader:
         self._saved = termios.tcgetattr(self.fd)
@@ -72,19 +82,50 @@ class KeyReader:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
 
     def read(self, timeout: float | None) -> str | None:
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return None
-        data = os.read(self.fd, 16).decode("utf-8", "replace")
-        if not data:
-            return None
-        if data.startswith("\x1b[C"):
-            return "right"
-        if data.startswith("\x1b[D"):
-            return "left"
-        if data[0] == " ":
-            return "space"
-        return data[0].lower()
+        """The next key; None when none came within `timeout`, or at the end of input."""
+        if not self._keys:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                return None
+            data = os.read(self.fd, 1024)
+            if not data:
+                return None
+            self._keys.extend(split_keys(self._text + self._decoder.decode(data)))
+            self._text = ""
+            if self._keys and self._keys[-1].startswith("\x1b["):
+                self._text = self._keys.pop()  # the rest of it comes with the next read
+            if not self._keys:
+                return None
+        return self._keys.popleft()
+
+
+def split_keys(text: str) -> list[str]:
+    """The keys in what a terminal sent, in order. An unfinished escape sequence at the end
+    is returned as it is (starting with "\x1b["), for the reader to complete."""
+    keys: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\x1b" and i + 1 < len(text) and text[i + 1] in "[O":
+            end = i + 2
+            while end < len(text) and not ("@" <= text[end] <= "~"):
+                end += 1  # parameters, up to the final byte
+            if end >= len(text):
+                keys.append(text[i:])  # cut off: completed by the next read
+                break
+            final = text[end]
+            if final in "CD":
+                keys.append("right" if final == "C" else "left")
+            i = end + 1  # other sequences (up, down, F-keys) mean nothing here
+            continue
+        if char == "\x1b":
+            keys.append("escape")
+        elif char == " ":
+            keys.append("space")
+        else:
+            keys.append(char.lower())
+        i += 1
+    return keys
 
 
 class NoKeys:
@@ -212,32 +253,55 @@ class PlainPlayer:
         return 0
 
     def ask_pain(self) -> bool:
-        """The pain question, typed on the terminal; Enter alone skips it. True if saved."""
+        """The pain question: a whole line typed on the terminal (every key of a paste or a
+        fast burst, in order), read by read_pain. Enter on the untouched line skips it; once
+        something was typed or refused, only a score answers it, or Esc skips it. True if
+        saved."""
         assert self.on_pain is not None
-        self.out.write("How is your back now, from 0 (no pain) to 10 (worst)? Enter skips: ")
-        self.out.flush()
+        prompt = "How is your back now, from 0 (no pain) to 10 (worst)? Enter skips: "
+        fresh = True
         with self.keys:
-            typed = ""
             while True:
-                key = self.keys.read(None)
-                if key in (None, "\n", "\r"):
-                    break
-                if key in ("\x7f", "\b"):
-                    typed = typed[:-1]
-                elif key.isdigit() and len(typed) < 2:
-                    typed += key
-                else:
-                    continue
-                self.out.write(f"\r\x1b[KHow is your back now, 0-10? {typed}")
-                self.out.flush()
-        self.note("")
-        pain = read_pain(typed)
-        if pain is not None:
-            self.note(self.on_pain(pain))
-            return True
-        if typed:
-            self.note("Not saved: the score must be 0 to 10.")
-        return False
+                answer = self._read_line(prompt)
+                if answer is None or (not answer[0] and fresh and not answer[1]):
+                    self.note("Skipped: nothing saved.")
+                    return False
+                line = answer[0]
+                pain = read_pain(line)
+                if pain is not None:
+                    self.note(self.on_pain(pain))
+                    return True
+                fresh = False
+                said = f"\u201c{line}\u201d is not" if line else "That is not"
+                self.note(f"{said} a whole number from 0 to 10.")
+                prompt = "How is your back now, 0-10? Esc skips: "
+
+    def _read_line(self, prompt: str) -> tuple[str, bool] | None:
+        """A line as typed, shown as it is typed (Backspace works), and whether anything was
+        typed in it (then deleted, maybe); None for Esc or the end of input."""
+        self.out.write(prompt)
+        self.out.flush()
+        typed = ""
+        touched = False
+        while True:
+            key = self.keys.read(None)
+            if key is None or key == "escape":
+                self.note("")
+                return None
+            if key in ("\n", "\r"):
+                self.note("")
+                return typed, touched
+            if key in ("\x7f", "\b"):
+                typed = typed[:-1]
+            elif key == "space":
+                typed += " "
+            elif len(key) == 1 and key.isprintable() and len(typed) < MAX_LINE:
+                typed += key
+            else:
+                continue
+            touched = True
+            self.out.write(f"\r\x1b[K{prompt}{escaped(typed)}")
+            self.out.flush()
 
     def hurt(self) -> None:
         """ "This hurts": stop and save (the day becomes a flare day), ask the pain question at

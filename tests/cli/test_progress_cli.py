@@ -78,6 +78,10 @@ def test_rising_pain_says_see_a_professional(cli) -> None:
         ["--pain", "x"],
         ["--pain", "5.5"],
         ["--pain", "nan"],
+        ["--pain", "+5"],  # read_pain, the one check: no sign, no spaces, ASCII digits
+        ["--pain", " 10"],
+        ["--pain", "10.0"],
+        ["--pain", "\u0661\u0660"],  # Arabic-Indic 10
         ["--pain", ""],
         ["--pain", "3", "--date", "2999-01-01"],
         ["--pain", "3", "--date", "yesterday"],

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from backroutine.audio import RecordingPlayer
 from backroutine.core.engine import Session
@@ -99,3 +100,17 @@ async def settle(pilot) -> None:
                 return
         await asyncio.gather(*(w.wait() for w in busy), return_exceptions=True)
     raise AssertionError("the workers never settled")
+
+
+# What a terminal sends for these keys; any other key is its own character.
+KEY_CHARACTERS = {"enter": "\r", "backspace": "\x7f", "escape": "\x1b", "tab": "\t", "space": " "}
+
+
+def burst(app, *keys: str) -> None:
+    """Post key events to the app back to back, as a fast typist, a key macro or a paste over
+    SSH delivers them: nothing is processed in between (Pilot.press waits for the app to go
+    idle after each key, which hides Textual issue #6605). Await `settle` afterwards."""
+    for key in keys:
+        event = events.Key(key, KEY_CHARACTERS.get(key, key if len(key) == 1 else None))
+        event.set_sender(app)
+        app.post_message(event)

@@ -92,9 +92,11 @@ async def test_check_in_from_home(home) -> None:
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CheckinScreen)
-        await pilot.press("1", "2", "enter")  # 12 is refused
+        await pilot.press("1", "2", "enter")  # 12 is refused, beside the field
         assert isinstance(app.screen, CheckinScreen)
-        assert "0 to 10" in text(app, "#checkin-error")
+        assert "\u201c12\u201d is not a whole number from 0 to 10" in text(
+            app, "#pain-field .pain-message"
+        )
         app.screen.query_one("#pain", Input).value = "7"
         await pilot.press("enter")
         await settle(pilot)

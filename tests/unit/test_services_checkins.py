@@ -17,9 +17,10 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 @pytest.mark.parametrize(
     ("typed", "pain"),
-    [("0", 0), ("7", 7), ("10", 10), (" 4 ", 4), ("04", 4),
+    [("0", 0), ("7", 7), ("10", 10), ("04", 4),
      ("", None), ("11", None), ("-1", None), ("+3", None), ("3.5", None), ("five", None),
-     ("²", None), ("٣", None), ("1_0", None)],
+     ("²", None), ("٣", None), ("1_0", None), ("١٠", None), ("10.0", None), (" 10", None),
+     ("+5", None), ("4 ", None), ("10\n", None), ("100", None)],
 )  # fmt: skip
 def test_read_pain_takes_a_whole_number_from_0_to_10(typed: str, pain: int | None) -> None:
     assert read_pain(typed) == pain

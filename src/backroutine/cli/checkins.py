@@ -80,10 +80,10 @@ def ask_pain(prompt: str = "How is your back now, from 0 (no pain) to 10 (worst)
     """Ask on the terminal; None when skipped (empty answer or end of input)."""
     while True:
         try:
-            answer = input(prompt).strip()
+            answer = input(prompt)
         except EOFError:
             return None
-        if not answer:
+        if not answer:  # Enter alone skips; spaces are an answer, refused below
             return None
         pain = read_pain(answer)
         if pain is not None:

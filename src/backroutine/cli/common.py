@@ -277,16 +277,17 @@ def table_lines(rows: Sequence[Sequence[str]], *, gap: str = "  ") -> list[str]:
 
 
 def pain_score(text: str) -> int:
-    from backroutine.services.checkins import is_pain  # the one check of the scale
+    from backroutine.services.checkins import read_pain  # the one check of a pain score
 
-    try:
-        value = int(text.strip())
-    except ValueError:
+    value = read_pain(text)
+    if value is None:
+        if text.isascii() and text.isdigit():
+            raise argparse.ArgumentTypeError(
+                f"{int(text)} is out of range; use 0 (none) to 10 (worst)"
+            )
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a whole number; give your pain from 0 (none) to 10 (worst)"
-        ) from None
-    if not is_pain(value):
-        raise argparse.ArgumentTypeError(f"{value} is out of range; use 0 (none) to 10 (worst)")
+        )
     return value
 
 

@@ -222,12 +222,21 @@ def save_rated_checkin(
     spasms: str | None = None,
     note: str | None = None,
     writer: HistoryWriter[Any] | None = None,
+    new_episode: bool = False,
 ) -> CheckinReport:
     """The TUI's check-in (services/checkins.save_checkin: never raises, says what it changed),
     with the week's activity ratings saved in the same transaction, and the function score
     said after it."""
     if not ratings:
-        return save_checkin(store, pain=pain, now=now, spasms=spasms, note=note, writer=writer)
+        return save_checkin(
+            store,
+            pain=pain,
+            now=now,
+            spasms=spasms,
+            note=note,
+            writer=writer,
+            new_episode=new_episode,
+        )
     report = save_checkin(
         _RatingsWithCheckin(store, ratings),
         pain=pain,
@@ -235,6 +244,7 @@ def save_rated_checkin(
         spasms=spasms,
         note=note,
         writer=writer,
+        new_episode=new_episode,
     )
     if not report.saved:
         return report

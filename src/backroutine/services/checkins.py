@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from backroutine.core import advice
 from backroutine.core.clock import local_now
+from backroutine.core.days import NEW_EPISODE_AFTER_DAYS
 from backroutine.core.health import PAIN_MAX, PAIN_MIN, Checkin, Urgency, most_urgent
 from backroutine.core.progression import Change, History, Progress, assess_history, what_changed
 from backroutine.core.writer import HistoryWriter
@@ -23,13 +24,24 @@ def is_pain(value: int) -> bool:
 
 
 def read_pain(text: str) -> int | None:
-    """A pain score as typed (spaces around it allowed), or None when it is not a whole
-    number from 0 to 10. ASCII digits only, as everywhere in the app's input."""
-    text = text.strip()
+    """A pain score exactly as typed, or None when it is not a whole number from 0 to 10:
+    ASCII digits only, as everywhere in the app's input, and nothing else (no sign, no
+    decimals, no spaces: " 10" may be a 1 whose 0 was meant for another field). The callers
+    take off only the line ending."""
     if not (text.isascii() and text.isdigit()):
         return None
     value = int(text)
     return value if is_pain(value) else None
+
+
+def long_gap(last: datetime | None, now: datetime) -> int | None:
+    """The calendar days since the previous check-in when they are more than 28 (then the
+    person is asked whether this is a new bout of back pain, SAFETY_RULES.md "Episode"),
+    else None. Dates as the rules count them: each check-in's own date."""
+    if last is None:
+        return None
+    days = (now.date() - last.date()).days
+    return days if days > NEW_EPISODE_AFTER_DAYS else None
 
 
 class CheckinStore(History, Protocol):
@@ -116,17 +128,27 @@ def save_checkin(
     spasms: str | None = None,
     note: str | None = None,
     writer: HistoryWriter[Any] | None = None,
+    new_episode: bool = False,
 ) -> CheckinReport:
     """Save a check-in made now, after a routine or from the check-in screen, and say what it
     changed. Never raises: what stops it being saved is said instead. `writer`: the one that
-    is recording sessions, waited for (a little) so the session just played counts."""
+    is recording sessions, waited for (a little) so the session just played counts.
+    `new_episode`: the person said a new bout of back pain starts with it."""
     if store.read_only:
         return CheckinReport(NOT_WRITABLE, False, None)
     if writer is not None:
         writer.drain(5.0)
     moment = now()  # after the wait: the check-in comes after the session it follows
     try:
-        outcome = record_checkin(store, pain=pain, at=moment, now=moment, spasms=spasms, note=note)
+        outcome = record_checkin(
+            store,
+            pain=pain,
+            at=moment,
+            now=moment,
+            spasms=spasms,
+            note=note,
+            new_episode=new_episode,
+        )
     except Exception as exc:  # said, never a crash: the person can try again
         return CheckinReport(f"Not saved: {exc}", False, None)
     text = "\n".join([f"Saved: pain {pain}.", *outcome.lines()])

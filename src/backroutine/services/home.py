@@ -83,6 +83,7 @@ class HomeView:
     function: FunctionScore  # the PSFS: the activities' latest ratings and their mean
     function_lines: tuple[str, ...]  # ... in words (the score and its change; a line each)
     rate_now: tuple[str, ...]  # the activities the check-in asks to rate (once a week)
+    last_checkin: datetime | None = None  # when the latest check-in was made, if any
 
     def routine(self, routine_id: str) -> RoutineRow | None:
         for group in self.groups:
@@ -163,6 +164,7 @@ def home_view(
         rate_now=tuple(a.name for a in function.score.activities)
         if function.due and can_save
         else (),
+        last_checkin=max((c.at for c in checkins), default=None),
     )
 
 

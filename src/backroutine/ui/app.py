@@ -336,9 +336,11 @@ class BackroutineApp(App[int]):
         spasms: str | None = None,
         note: str | None = None,
         ratings: Sequence[tuple[str, int]] = (),
+        new_episode: bool = False,
     ) -> checkins.CheckinReport:
-        """Store a check-in made now (with the week's activity ratings, if any) and say what
-        it changed. It waits for the history: the screen that asks runs it in a worker."""
+        """Store a check-in made now (with the week's activity ratings, if any; starting a
+        new episode when the person said so) and say what it changed. It waits for the
+        history: the screen that asks runs it in a worker."""
         from backroutine.services.activities import save_rated_checkin
 
         return save_rated_checkin(
@@ -349,6 +351,7 @@ class BackroutineApp(App[int]):
             spasms=spasms,
             note=note,
             writer=self.writer,
+            new_episode=new_episode,
         )
 
     def on_checkin_saved(self, message: CheckinSaved) -> None:
@@ -382,10 +385,13 @@ class BackroutineApp(App[int]):
         from backroutine.ui.screens.checkin import CheckinScreen
         from backroutine.ui.screens.home import HomeScreen
 
-        # The activities to rate, once a week: as the home screen last read them.
+        # The activities to rate, once a week, and the last check-in (after a long gap the
+        # person is asked about a new bout): as the home screen last read them.
         homes = [s for s in self.screen_stack if isinstance(s, HomeScreen) and s.view]
-        rate = homes[-1].view.rate_now if homes and homes[-1].view else ()
-        self.push_screen(CheckinScreen(self.save_checkin, rate))
+        view = homes[-1].view if homes else None
+        rate = view.rate_now if view else ()
+        gap = checkins.long_gap(view.last_checkin, self.now()) if view else None
+        self.push_screen(CheckinScreen(self.save_checkin, rate, gap))
 
     def action_safety(self, then: Callable[[], None] | None = None) -> None:
         from backroutine.ui.screens.safety import SafetyScreen

@@ -1,5 +1,6 @@
 """Checking in: pain 0-10, spasms compared with before, a note; once a week, a rating of each
-of the person's activities (the function score; each may be left blank).
+of the person's activities (the function score; each may be left blank); after more than 28
+days without a check-in, whether this is the same back pain or a new bout.
 
 The screen is given the app's way of saving a check-in (attributes down) and runs it in a
 thread worker: a busy history never freezes the screen. Saved, it says what changed and tells
@@ -15,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
@@ -23,13 +24,15 @@ from textual.worker import Worker, WorkerState
 
 from backroutine.services.checkins import CheckinReport, read_pain
 from backroutine.ui.messages import CheckinSaved
+from backroutine.ui.pain import PainField, PainInput
 
 # Saves a check-in made now (pain, spasms, note) and says what it changed; waits for the
 # history, so it is called in a thread worker.
 CheckinSaver = Callable[[int, str | None, str | None], CheckinReport]
-# The same, with the activities' ratings, (name, 0-10), saved in the same transaction.
+# The same, with the activities' ratings, (name, 0-10), saved in the same transaction, and
+# whether a new bout of back pain starts with it (as `checkin --new-episode`).
 RatedCheckinSaver = Callable[
-    [int, str | None, str | None, Sequence[tuple[str, int]]], CheckinReport
+    [int, str | None, str | None, Sequence[tuple[str, int]], bool], CheckinReport
 ]
 SAVING = "checkin"  # the workers' group
 
@@ -60,17 +63,38 @@ def saved_report(event: Worker.StateChanged) -> CheckinReport | None:
 class CheckinScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, save: RatedCheckinSaver, rate: Sequence[str] = ()) -> None:
-        """`rate`: the activities to ask a rating of (when a week has passed since the last)."""
+    def __init__(
+        self, save: RatedCheckinSaver, rate: Sequence[str] = (), gap_days: int | None = None
+    ) -> None:
+        """`rate`: the activities to ask a rating of (when a week has passed since the last).
+        `gap_days`: the days since the previous check-in, when more than 28: then the screen
+        asks whether this is the same back pain or a new bout."""
         super().__init__()
         self.save_checkin = save
         self.rate = tuple(rate)
+        self.gap_days = gap_days
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="checkin", classes="dialog"):
+        # Scrolls when taller than the terminal (the ratings, the new-bout question at 80x24):
+        # Tab reaches Save, and Enter in the pain field saves from anywhere.
+        with VerticalScroll(id="checkin", classes="dialog"):
             yield Static("How is your back now?", classes="dialog-title")
-            yield Static("Pain, from 0 (none) to 10 (worst imaginable):")
-            yield Input(id="pain", type="integer", max_length=2, placeholder="0-10")
+            if self.gap_days is not None:
+                # First, where it cannot be missed. "Same" is the default: it changes nothing
+                # the rules would not decide themselves (a month at 0-1 still starts a new
+                # episode), and keeps the episode's start, so "not improving after 4 weeks"
+                # is not reset by a slip of the keyboard; a new bout is said on purpose.
+                yield Static(
+                    f"Your last check-in was {self.gap_days} days ago. "
+                    "Is this the same back pain, or a new bout?",
+                    id="episode-question",
+                )
+                with RadioSet(id="episode"):
+                    yield RadioButton("the same, or not sure", value=True, id="episode-same")
+                    yield RadioButton("a new bout", id="episode-new")
+            yield PainField(
+                "Pain, 0 (none) to 10 (worst imaginable):", input_id="pain", id="pain-field"
+            )
             yield Static("Spasms, compared with before:")
             with RadioSet(id="spasms"):
                 yield RadioButton("not sure", value=True, id="spasms-none")
@@ -96,43 +120,71 @@ class CheckinScreen(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#pain", Input).focus()
+        self.query_one("#pain", PainInput).focus()
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
         self.dismiss(False)
 
+    @on(PainInput.Answered, "#pain")
+    def pain_answered(self, event: PainInput.Answered) -> None:
+        # The score as it was when Enter was pressed: keys typed after it are not in it.
+        self.save(event.pain)
+
+    @on(PainInput.Refused, "#pain")
+    def pain_refused(self) -> None:
+        self.query_one("#checkin-error", Static).update("")
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
-    def save(self) -> None:
+    def save_pressed(self) -> None:
+        field = self.query_one("#pain", PainInput)
+        if field.locked:
+            return  # answered with Enter already: that score is being saved
+        pain = read_pain(field.value)
+        if pain is None:
+            self.query_one("#pain-field", PainField).refuse(field.value)
+            field.focus()
+            return
+        self.save(pain)
+
+    def save(self, pain: int) -> None:
         if self.query_one("#save", Button).disabled:
             return  # already saving
-        pain = read_pain(self.query_one("#pain", Input).value)
-        error = self.query_one("#checkin-error", Static)
-        if pain is None:
-            error.update("Please give your pain as a whole number from 0 to 10.")
-            self.query_one("#pain", Input).focus()
-            return
+        field = self.query_one("#pain", PainInput)
+        field.locked = True
+        self.query_one("#pain-field", PainField).say("")
         pressed = self.query_one("#spasms", RadioSet).pressed_button
         spasms = None
         if pressed is not None and pressed.id and pressed.id != "spasms-none":
             spasms = pressed.id.removeprefix("spasms-")
         note = self.query_one("#note", Input).value.strip() or None
+        error = self.query_one("#checkin-error", Static)
         ratings: list[tuple[str, int]] = []
         for number, name in enumerate(self.rate):
-            field = self.query_one(f"#rate-{number}", Input)
-            if not field.value.strip():
+            rating = self.query_one(f"#rate-{number}", Input)
+            if not rating.value.strip():
                 continue  # skipped
-            score = read_pain(field.value)  # the same 0-10 whole number
+            score = read_pain(rating.value)  # the same 0-10 whole number
             if score is None:
                 error.update(Text(f"Rate {name} from 0 to 10, or leave it blank."))
-                field.focus()
+                field.unlock()
+                rating.focus()
                 return
             ratings.append((name, score))
         self.query_one("#save", Button).disabled = True
         error.update("Saving…")
-        work = partial(self.save_checkin, pain, spasms, note, ratings)
+        work = partial(self.save_checkin, pain, spasms, note, ratings, self.new_episode)
         self.run_worker(work, thread=True, group=SAVING, exit_on_error=False)
+
+    @property
+    def new_episode(self) -> bool:
+        """The person said a new bout of back pain starts with this check-in."""
+        episode = self.query("#episode")
+        if not episode:
+            return False
+        pressed = episode.first(RadioSet).pressed_button
+        return pressed is not None and pressed.id == "episode-new"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report = saved_report(event)

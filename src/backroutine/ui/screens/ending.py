@@ -12,23 +12,26 @@ from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from backroutine.core.advice import HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.durations import format_clock
 from backroutine.core.outcome import Ending, Summary
-from backroutine.services.checkins import read_pain
 from backroutine.ui.messages import CheckinSaved, CloseRoutine
+from backroutine.ui.pain import PainField, PainInput
 from backroutine.ui.screens.checkin import SAVING, CheckinSaver, saved_report, severity
+
+SKIP_HINT = "Type 0-10, then Enter. To skip: Esc (or Enter before typing anything)."
 
 
 class PainQuestion(Vertical):
-    """How is the back now, 0-10 (Enter alone skips)? The answer is saved as a check-in and
-    what it changed is shown below it."""
+    """How is the back now, 0-10? The answer is saved as a check-in and what it changed is
+    shown below it. Enter on the untouched field skips it; once something was typed (or
+    refused) only a score answers it, and Esc (the screen's) skips it."""
 
     class Skipped(Message):
-        """Enter with no answer."""
+        """Enter with nothing typed."""
 
     def __init__(self, save: CheckinSaver) -> None:
         super().__init__(id="pain-question")
@@ -36,42 +39,43 @@ class PainQuestion(Vertical):
         self.answered = False
 
     def compose(self) -> ComposeResult:
-        yield Static("How is your back now, from 0 (no pain) to 10 (worst)?", id="after-question")
-        yield Input(
-            placeholder="0-10, then Enter (or just Enter to skip)",
-            id="after-pain",
-            type="integer",
-            max_length=2,
+        yield PainField(
+            "How is your back now, from 0 (no pain) to 10 (worst)?",
+            skippable=True,
+            placeholder="0-10",
+            input_id="after-pain",
         )
+        yield Static(SKIP_HINT, id="after-hint", classes="dialog-hint")
         yield Static("", id="after-result")
 
     def on_mount(self) -> None:
-        self.query_one("#after-pain", Input).focus()
+        self.query_one("#after-pain", PainInput).focus()
 
-    @on(Input.Submitted, "#after-pain")
-    def pain_given(self, event: Input.Submitted) -> None:
+    @on(PainInput.Skipped, "#after-pain")
+    def skipped(self, event: PainInput.Skipped) -> None:
         event.stop()
-        text = event.value.strip()
-        result = self.query_one("#after-result", Static)
-        if not text:
-            self.answered = True
-            result.update("Skipped: nothing saved.")
-            event.input.disabled = True
-            self.screen.focus_next()
-            self.post_message(self.Skipped())
-            return
-        pain = read_pain(text)
-        if pain is None:
-            result.update("Please type a whole number from 0 to 10 (or clear it to skip).")
-            return
-        event.input.disabled = True
-        result.update("Saving…")
+        self.answered = True
+        self.query_one("#after-result", Static).update("Skipped: nothing saved.")
+        self._done_with(event.field)
+        self.screen.focus_next()  # off the field: Enter now closes the screen
+        self.post_message(self.Skipped())
+
+    @on(PainInput.Answered, "#after-pain")
+    def pain_given(self, event: PainInput.Answered) -> None:
+        event.stop()
+        pain = event.pain  # as it was when Enter was pressed
+        self.query_one("#after-result", Static).update("Saving…")
+        self._done_with(event.field)
         self.run_worker(
             lambda: self.save_checkin(pain, None, None),
             thread=True,
             group=SAVING,
             exit_on_error=False,
         )
+
+    def _done_with(self, field: PainInput) -> None:
+        field.disabled = True
+        self.query_one("#after-hint", Static).display = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report = saved_report(event)
@@ -125,6 +129,14 @@ class SummaryScreen(Screen[None]):
                 yield PainQuestion(self.checkin)
             yield Static("Press Enter to close.", id="summary-hint", classes="dialog-hint")
         yield Footer()
+
+    def on_mount(self) -> None:
+        # While the pain question is open, Enter answers it: the hint to close comes after.
+        self.query_one("#summary-hint").display = self.checkin is None
+
+    @on(CheckinSaved)
+    def answered(self) -> None:
+        self.query_one("#summary-hint").display = True  # not stopped: the app hears it too
 
     def on_key(self, event: Key) -> None:
         question = self.query(PainQuestion)
