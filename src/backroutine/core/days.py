@@ -77,12 +77,6 @@ def current_episode(ordered: Sequence[Checkin]) -> Sequence[Checkin]:
     return ordered[start:]
 
 
-def long_gap(ordered: Sequence[Checkin], on: date) -> bool:
-    """Whether a check-in on `on` would come more than 28 days after the latest one: the moment
-    to ask "is this the same back pain, or a new bout?"."""
-    return bool(ordered) and (on - ordered[-1].at.date()).days > NEW_EPISODE_AFTER_DAYS
-
-
 def improved_at_or_below(baseline: int) -> int:
     """max(1, baseline - max(2, ceil(30% of baseline))): the highest improved day's score."""
     drop = max(IMPROVED_POINTS, -(-IMPROVED_PERCENT * baseline // 100))
