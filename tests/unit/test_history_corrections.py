@@ -69,7 +69,7 @@ def test_a_delete_leaves_it_out_of_what_the_rules_read_and_keeps_it(tmp_path: Pa
         was = store.delete_checkin(uid, at=DAY + timedelta(hours=2))
         assert was.pain == 1
         assert pains(store) == [7]
-        current, deleted = store.checkin_records()
+        _current, deleted = store.checkin_records()
         assert [c.pain for c in deleted] == [1] and deleted[0].corrections[-1].deleted
         with pytest.raises(CorrectionError, match="was deleted on 2026-03-02 11:00"):
             store.delete_checkin(uid, at=DAY + timedelta(hours=3))
