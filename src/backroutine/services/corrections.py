@@ -4,15 +4,16 @@ corrected 1 that becomes 10 can close strengthening as surely as a new 10."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from backroutine.core.health import Checkin
+from backroutine.core.clock import local_now
+from backroutine.core.health import Checkin, most_urgent
 from backroutine.core.progression import History, Progress, assess_history, what_changed
 from backroutine.core.text import escaped
-from backroutine.services.checkins import CheckinOutcome
+from backroutine.services.checkins import NOT_WRITABLE, CheckinOutcome, CheckinReport
 
 
 class CorrectableStore(History, Protocol):
@@ -155,3 +156,39 @@ def checkin_dict(checkin: Checkin, names: Mapping[str, str] | None = None) -> di
         for c in checkin.corrections
     ]
     return data
+
+
+# -- from the TUI: never raises, says what happened ---------------------------------------
+
+
+class WritableCorrectableStore(CorrectableStore, Protocol):
+    # Why nothing can be written (read-only or full disk, no history), else None.
+    @property
+    def read_only(self) -> str | None: ...
+
+
+def save_correction(
+    store: WritableCorrectableStore,
+    uid: str,
+    *,
+    now: Callable[[], datetime] = local_now,
+    delete: bool = False,
+    pain: int | _Keep = KEEP,
+    spasms: str | _Keep | None = KEEP,
+    note: str | _Keep | None = KEEP,
+) -> CheckinReport:
+    """Correct or delete a check-in from the history screen and say what it changed, as a
+    check-in made there would (CheckinReport: the app's toast and the home screen's update).
+    Never raises: what stops it being saved is said instead."""
+    if store.read_only:
+        return CheckinReport(NOT_WRITABLE, False, None)
+    moment = now()
+    try:
+        if delete:
+            outcome = delete_checkin(store, uid, now=moment)
+        else:
+            outcome = correct_checkin(store, uid, now=moment, pain=pain, spasms=spasms, note=note)
+    except Exception as exc:  # said, never a crash: the person can try again
+        return CheckinReport(f"Not saved: {exc}", False, None)
+    urgency = most_urgent(reason.urgency for reason in outcome.outcome.change.new_reasons)
+    return CheckinReport("\n".join(outcome.lines()), True, urgency)
