@@ -272,3 +272,30 @@ def test_a_correction_made_before_the_folder_was_shared_stays_this_computer_s(
     with HistoryStore.open(data, device=A) as a, HistoryStore.open(data, device=B) as b:
         assert pains(a) == pains(b) == [9]
         assert [c.device for c in b.checkins()[0].corrections] == [A.id]
+
+
+# -- how a correction is said -----------------------------------------------------------------
+
+
+def test_a_correction_is_said_with_the_computer_s_name_shown_as_text() -> None:
+    from backroutine.services.corrections import checkin_dict, correction_text
+
+    original = Checkin(at=DAY, pain=1, uid="c" * 32)
+    fix = Correction("1" * 32, "c" * 32, DAY + timedelta(hours=1), False, 10, device=B.id)
+    [now], _ = apply_corrections([original], [fix])
+    names = {B.id: "home\x1b]0;pwned\x07"}  # a name from another computer's file
+    said = correction_text(now, names)
+    assert said == "corrected from 1 to 10 on 2026-03-02 10:00 on home\\x1b]0;pwned\\x07"
+    assert correction_text(now) == "corrected from 1 to 10 on 2026-03-02 10:00"
+    assert correction_text(original) is None
+    data = checkin_dict(now, names)
+    assert data["original"] == {"pain": 1, "spasms": None, "note": None}
+    assert data["corrections"] == [
+        {
+            "uid": "1" * 32, "at": "2026-03-02T10:00:00+01:00", "deleted": False, "pain": 10,
+            "spasms": None, "note": None, "device": B.id, "device_name": names[B.id],
+        }
+    ]  # fmt: skip
+    gone = Correction("2" * 32, "c" * 32, DAY + timedelta(hours=2), True, None)
+    _, [deleted] = apply_corrections([original], [fix, gone])
+    assert correction_text(deleted) == "deleted on 2026-03-02 11:00"
