@@ -285,7 +285,7 @@ def test_a_correction_is_said_with_the_computer_s_name_shown_as_text() -> None:
     [now], _ = apply_corrections([original], [fix])
     names = {B.id: "home\x1b]0;pwned\x07"}  # a name from another computer's file
     said = correction_text(now, names)
-    assert said == "corrected from 1 to 10 on 2026-03-02 10:00 on home\\x1b]0;pwned\\x07"
+    assert said == "corrected from 1 to 10 on 2026-03-02 10:00, on home\\x1b]0;pwned\\x07"
     assert correction_text(now) == "corrected from 1 to 10 on 2026-03-02 10:00"
     assert correction_text(original) is None
     data = checkin_dict(now, names)

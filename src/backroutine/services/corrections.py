@@ -139,7 +139,7 @@ def correction_text(checkin: Checkin, names: Mapping[str, str] | None = None) ->
     last = checkin.corrections[-1]
     when = last.at.strftime("%Y-%m-%d %H:%M")
     name = (names or {}).get(last.device or "")
-    by = f" on {escaped(name, one_line=True)}" if name else ""
+    by = f", on {escaped(name, one_line=True)}" if name else ""
     if last.deleted:
         return f"deleted on {when}{by}"
     if checkin.original.pain != checkin.pain:
