@@ -51,14 +51,18 @@ def test_an_edit_changes_what_is_read_and_keeps_the_original(tmp_path: Path) -> 
         )  # fmt: skip
 
 
-def test_the_newest_correction_wins_whatever_the_order_they_were_written(tmp_path: Path) -> None:
+def test_a_correction_made_after_another_wins_even_with_the_clock_set_back(
+    tmp_path: Path,
+) -> None:
     with HistoryStore.open(tmp_path) as store:
         uid = store.add_checkin(at=DAY, pain=1).uid
         assert uid is not None
         store.correct_checkin(uid, at=DAY + timedelta(hours=3), pain=9)
-        store.correct_checkin(uid, at=DAY + timedelta(hours=1), pain=4)  # a clock behind
-        assert pains(store) == [9]
-        assert [c.pain for c in store.checkins()[0].corrections] == [4, 9]  # oldest first
+        store.correct_checkin(uid, at=DAY + timedelta(hours=1), pain=4)  # a clock set back
+        assert pains(store) == [4]
+        fixes = store.checkins()[0].corrections
+        assert [c.pain for c in fixes] == [9, 4]  # oldest first
+        assert fixes[1].at == DAY + timedelta(hours=3, seconds=1)  # placed after the one seen
 
 
 def test_a_delete_leaves_it_out_of_what_the_rules_read_and_keeps_it(tmp_path: Path) -> None:
@@ -185,15 +189,25 @@ def test_an_edit_made_on_one_computer_is_seen_on_the_other(tmp_path: Path) -> No
         )  # fmt: skip
 
 
-def test_two_computers_correcting_at_once_agree_on_the_newest(tmp_path: Path) -> None:
+def test_two_computers_that_corrected_before_they_synced_agree_on_the_newest(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
-    with HistoryStore.open(data, device=A) as a, HistoryStore.open(data, device=B) as b:
+    with HistoryStore.open(data, device=A) as a:
         uid = a.add_checkin(at=DAY, pain=1).uid
-        assert uid is not None
-        b.checkins()
+    assert uid is not None
+    a_file = data / "history" / f"{A.id}.sqlite3"
+    synced = a_file.read_bytes()
+    with HistoryStore.open(data, device=A) as a:
         a.correct_checkin(uid, at=DAY + timedelta(hours=2), pain=8)
-        b.correct_checkin(uid, at=DAY + timedelta(hours=1), pain=3)  # earlier, written later
-        assert pains(a) == pains(b) == [8]
+    corrected = a_file.read_bytes()
+    a_file.write_bytes(synced)  # B has not seen A's correction yet
+    with HistoryStore.open(data, device=B) as b:
+        b.correct_checkin(uid, at=DAY + timedelta(hours=1), pain=3)
+    a_file.write_bytes(corrected)  # now both files are everywhere
+    with HistoryStore.open(data, device=A) as a, HistoryStore.open(data, device=B) as b:
+        assert pains(a) == pains(b) == [8]  # A's was made later
+        assert [c.device for c in a.checkins()[0].corrections] == [B.id, A.id]
 
 
 def _peer_with_row(data: Path, values: tuple[object, ...]) -> None:
@@ -299,3 +313,16 @@ def test_a_correction_is_said_with_the_computer_s_name_shown_as_text() -> None:
     gone = Correction("2" * 32, "c" * 32, DAY + timedelta(hours=2), True, None)
     _, [deleted] = apply_corrections([original], [fix, gone])
     assert correction_text(deleted) == "deleted on 2026-03-02 11:00"
+
+
+def test_two_corrections_in_one_second_the_second_wins(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path) as store:
+        uid = store.add_checkin(at=DAY, pain=1).uid
+        assert uid is not None
+        for pain in range(2, 10):  # all "at the same second": uids alone would pick at random
+            store.correct_checkin(uid, at=DAY + timedelta(hours=1), pain=pain)
+            assert pains(store) == [pain]
+        store.delete_checkin(uid, at=DAY + timedelta(hours=1))
+        assert pains(store) == []
+        times = [c.at for c in store.checkin_records()[1][0].corrections]
+        assert times == sorted(set(times))  # each a second after the one before

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from backroutine.core.corrections import Correction, apply_corrections
@@ -109,11 +109,18 @@ class CorrectionMethods(StoreBase):
                     f"the check-in {uid} was deleted on "
                     f"{deleted[0].corrections[-1].at:%Y-%m-%d %H:%M}; there is nothing to change"
                 )
+            made = stamp
+            latest = max((c.at for c in current[0].corrections), default=None)
+            if latest is not None and datetime.fromisoformat(stamp) <= latest:
+                # Times are kept to the second: two corrections in one second (or a clock
+                # set back) would tie, and the tie goes by uid, at random. The one made after
+                # seeing the other must win, so it is placed a second after it.
+                made = _stamp("at", latest + timedelta(seconds=1))
             cursor = connection.execute(
                 "INSERT INTO checkin_corrections"
                 " (checkin_uid, at, deleted, pain, spasms, note, device)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (uid, stamp, *values, device),
+                (uid, made, *values, device),
             )
             # This computer's file has it now; the merge read above does not yet.
             added = connection.execute(_CORRECTIONS + " WHERE id = ?", (cursor.lastrowid,))
