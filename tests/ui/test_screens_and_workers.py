@@ -82,13 +82,13 @@ async def test_the_history_screen_reads_in_a_worker(home) -> None:
     async with app.run_test(size=(110, 36)) as pilot:
         await settle(pilot)
         gate = threading.Event()
-        read = store.checkins
+        read = store.checkin_records
 
         def slow_checkins():
             gate.wait(5)
             return read()
 
-        store.checkins = slow_checkins  # type: ignore[method-assign]
+        store.checkin_records = slow_checkins  # type: ignore[method-assign]
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)

@@ -173,7 +173,7 @@ def test_no_rating_at_all_is_refused(store: HistoryStore) -> None:
 
 def test_a_pain_checkin_without_ratings_is_unchanged(store: HistoryStore) -> None:
     checkin = store.add_checkin(at=AT, pain=3)
-    assert checkin == Checkin(AT, 3, id=1)
+    assert checkin == Checkin(AT, 3, id=1, uid=checkin.uid)
     assert store.ratings() == []
 
 
@@ -304,7 +304,7 @@ def test_a_version_4_history_gets_activities_and_loses_nothing(tmp_path: Path) -
         t: before[t] for t in before if t != "checkins"
     }
     with sqlite3.connect(tmp_path / DB_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (6,) == (history.SCHEMA_VERSION,)
+        assert db.execute("PRAGMA user_version").fetchone() == (7,) == (history.SCHEMA_VERSION,)
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_schema WHERE type = 'index'")}
     assert {"activities_current", "activity_ratings_at", "activity_ratings_once"} <= indexes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -321,7 +322,9 @@ def test_a_version_2_history_is_migrated_and_keeps_everything(tmp_path: Path) ->
     with HistoryStore.open(tmp_path) as store:
         assert store.notices == []
         assert store.sessions() == sessions
-        assert store.checkins() == checkins
+        # The same check-ins, now with the uid their migration made (what a correction names).
+        assert [replace(c, uid=None) for c in store.checkins()] == checkins
+        assert all(str(c.uid).startswith(f"checkins/{c.id}/") for c in store.checkins())
         assert store.red_flags().answered_at == AT
         assert store.get_setting("first_run_done") == "1"
         assert store.breaks() == []
@@ -335,7 +338,9 @@ def test_a_version_2_history_is_migrated_and_keeps_everything(tmp_path: Path) ->
     assert {"sessions_started_at", "checkins_at", "breaks_at"} <= indexes
     with HistoryStore.open(tmp_path) as store:  # opened again: nothing is migrated twice
         assert store.sessions() == sessions
-        assert store.checkins() == checkins
+        # The same check-ins, now with the uid their migration made (what a correction names).
+        assert [replace(c, uid=None) for c in store.checkins()] == checkins
+        assert all(str(c.uid).startswith(f"checkins/{c.id}/") for c in store.checkins())
         assert store.breaks() == [BreakRecord(1, AT, "taken", "desk-break")]
 
 

@@ -144,11 +144,18 @@ def test_a_checkin_round_trips_with_its_exact_fields(tmp_path: Path) -> None:
         )
         plain = store.add_checkin(at=AT + timedelta(hours=1), pain=0)
         listed = store.checkins()
+    assert stored.uid is not None and len(stored.uid) == 32  # what a correction names
     assert stored == Checkin(
-        at=AT, pain=6, spasms="more", note="Stiff after the drive.", new_episode=True, id=1
+        at=AT,
+        pain=6,
+        spasms="more",
+        note="Stiff after the drive.",
+        new_episode=True,
+        id=1,
+        uid=stored.uid,
     )
     assert stored.at.utcoffset() == timedelta(hours=1)
-    assert plain == Checkin(at=AT + timedelta(hours=1), pain=0, id=2)
+    assert plain == Checkin(at=AT + timedelta(hours=1), pain=0, id=2, uid=plain.uid)
     assert listed == [stored, plain]
     assert [c.at.isoformat() for c in listed] == [
         "2026-11-25T08:00:00+01:00",

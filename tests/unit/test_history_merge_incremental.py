@@ -68,6 +68,12 @@ def shared(tmp_path: Path) -> Path:
     return data
 
 
+def _first_uid(store: HistoryStore) -> str:
+    uid = store.checkins()[0].uid  # B's, the first in time
+    assert uid is not None
+    return uid
+
+
 WRITES: list[tuple[str, Callable[[HistoryStore], object], bool]] = [
     # (what, the write, whether it is done without building the merge again)
     ("a check-in now", lambda s: s.add_checkin(at=DAY + timedelta(days=1), pain=3), True),
@@ -90,6 +96,16 @@ WRITES: list[tuple[str, Callable[[HistoryStore], object], bool]] = [
     ),
     ("a check-in in the past", lambda s: s.add_checkin(at=DAY - timedelta(days=9), pain=8), False),
     ("an activity added", lambda s: s.add_activity("sitting", at=DAY + timedelta(days=4)), False),
+    (
+        "another computer's check-in corrected",
+        lambda s: s.correct_checkin(_first_uid(s), at=DAY + timedelta(days=5), pain=9),
+        True,
+    ),
+    (
+        "another computer's check-in deleted",
+        lambda s: s.delete_checkin(_first_uid(s), at=DAY + timedelta(days=5)),
+        True,
+    ),
 ]
 
 

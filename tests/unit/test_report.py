@@ -330,3 +330,34 @@ def test_a_folder_that_cannot_be_written_is_said(
     monkeypatch.setattr(os, "open", refused)
     with pytest.raises(ReportFileError, match="cannot write the report"):
         write_report("x", data_dir=tmp_path, today=TODAY)
+
+
+# -- corrected check-ins ------------------------------------------------------------------------
+
+
+def test_corrected_and_deleted_check_ins_are_marked(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path) as store:
+        typo = store.add_checkin(at=START, pain=1, note="meant <b>10</b>")
+        gone = store.add_checkin(at=START + timedelta(days=1), pain=0)
+        store.add_checkin(at=START + timedelta(days=2), pain=6)
+        assert typo.uid is not None and gone.uid is not None
+        store.correct_checkin(
+            typo.uid, at=START + timedelta(days=2, hours=1), pain=10, note="meant <b>10</b>"
+        )
+        store.delete_checkin(gone.uid, at=START + timedelta(days=2, hours=2))
+        report = build_report(store, START + timedelta(days=3))
+    fixed = section(report, "corrections")
+    assert "<td>pain 1</td><td>pain 10</td>" in fixed.replace('<td class="nowrap">', "<td>")
+    assert "<td>pain 0</td><td>deleted (not counted)</td>" in fixed.replace(
+        '<td class="nowrap">', "<td>"
+    )
+    notes = section(report, "notes")
+    assert "10 <small>(corrected; first 1)</small>" in notes
+    assert "meant &lt;b&gt;10&lt;/b&gt;" in notes
+    # The figures use the check-ins as they are now: 10 then 6, the deleted 0 left out.
+    assert "2 check-ins on 2 days" in section(report, "pain")
+    assert "first 10, last 6" in section(report, "pain")
+
+
+def test_a_report_without_corrections_has_no_such_section(sample: str) -> None:
+    assert 'id="corrections"' not in sample

@@ -95,6 +95,10 @@ def checkin(args: argparse.Namespace) -> int:
     from backroutine.core.function import ActivityError
     from backroutine.services.activities import parse_ratings, record_ratings
 
+    if args.edit is not None or args.delete is not None:
+        from backroutine.cli.corrections import correct
+
+        return correct(args)
     try:
         ratings = parse_ratings(args.activity)  # all checked before anything is saved
     except ActivityError as exc:

@@ -277,16 +277,17 @@ def table_lines(rows: Sequence[Sequence[str]], *, gap: str = "  ") -> list[str]:
 
 
 def pain_score(text: str) -> int:
-    from backroutine.services.checkins import read_pain  # the one check of a pain score
+    from backroutine.services.checkins import read_pain  # the one check of the scale
 
+    # Exactly as typed: int() would take " 10", "+5" and Arabic-Indic "١٠" (a typo or a
+    # paste gone wrong must not become a score), so the app's own check reads it.
     value = read_pain(text)
     if value is None:
         if text.isascii() and text.isdigit():
-            raise argparse.ArgumentTypeError(
-                f"{int(text)} is out of range; use 0 (none) to 10 (worst)"
-            )
+            raise argparse.ArgumentTypeError(f"{text} is out of range; use 0 (none) to 10 (worst)")
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a whole number; give your pain from 0 (none) to 10 (worst)"
+            f"{text!r} is not a whole number from 0 to 10 written with the digits 0-9; give "
+            "your pain from 0 (none) to 10 (worst)"
         )
     return value
 

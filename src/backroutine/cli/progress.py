@@ -72,6 +72,14 @@ def _checkin(sub: argparse.ArgumentParser) -> None:
         metavar="NAME=SCORE",
         help="rate an activity of yours 0-10 (repeatable; see backroutine activities)",
     )
+    fix = sub.add_mutually_exclusive_group()
+    fix.add_argument(
+        "--edit",
+        metavar="UID",
+        help="correct a check-in (its uid from backroutine history --json) with --pain, "
+        "--spasms or --note; the original is kept",
+    )
+    fix.add_argument("--delete", metavar="UID", help="delete a check-in; it is kept, as deleted")
 
 
 def _safety(sub: argparse.ArgumentParser) -> None:
@@ -124,13 +132,15 @@ def safety_keys_text(width: int = 79) -> str:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from backroutine.services.activities import activity_rows
+    from backroutine.services.corrections import checkin_dict, device_names
 
     store = open_history(data_dir(args), create=False)
     if store is None:
         raise UserError("the history cannot be read; see the message above")
     with store:
         sessions = store.sessions()
-        checkins = store.checkins()
+        checkins, deleted = store.checkin_records()
+        names = device_names(store)
         breaks = store.breaks()
         ratings = store.ratings()
         activities = activity_rows(store)
@@ -138,7 +148,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         print_json(
             {
                 "sessions": [s.to_dict() for s in sessions],
-                "checkins": [c.to_dict() for c in reversed(checkins)],  # newest first, too
+                # newest first, too; as they are now, each with its corrections
+                "checkins": [checkin_dict(c, names) for c in reversed(checkins)],
+                "deleted_checkins": [checkin_dict(c, names) for c in reversed(deleted)],
                 "breaks": [b.to_dict() for b in reversed(breaks)],
                 "activities": activities,  # every one named, removed ones too
                 "activity_ratings": [r.to_dict() for r in reversed(ratings)],
@@ -150,7 +162,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         sys.stdout.write(history_csv(sessions, checkins, breaks, ratings=ratings))
     else:
         _print_history(sessions)
-        _print_checkins(checkins)
+        _print_checkins(checkins, deleted, names)
         _print_ratings(ratings)
     return EXIT_OK
 
@@ -171,10 +183,15 @@ def _print_ratings(ratings: Sequence[ActivityRating]) -> None:
         print(f"  {at.strftime('%Y-%m-%d %H:%M')}  {said}")
 
 
-def _print_checkins(checkins: Sequence[Checkin]) -> None:
+def _print_checkins(
+    checkins: Sequence[Checkin], deleted: Sequence[Checkin], names: dict[str, str]
+) -> None:
+    """The latest 30 check-ins as they are now, each correction said; the deleted ones are
+    not among them (nothing counts them) but listed after, so nothing vanishes unsaid."""
     from backroutine.core.text import escaped
+    from backroutine.services.corrections import correction_text
 
-    if not checkins:
+    if not checkins and not deleted:
         return
     print()
     print("Check-ins (newest first):")
@@ -182,7 +199,15 @@ def _print_checkins(checkins: Sequence[Checkin]) -> None:
         extra = f", spasms {c.spasms}" if c.spasms else ""
         extra += " (new episode)" if c.new_episode else ""
         note = f" · {escaped(c.note, one_line=True)}" if c.note else ""
-        print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2}{extra}{note}")
+        fixed = correction_text(c, names)
+        fixed = f" ({fixed})" if fixed else ""
+        print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2}{extra}{note}{fixed}")
+    if deleted:
+        print()
+        print("Deleted check-ins (not counted anywhere; kept in the history):")
+        for c in reversed(deleted[-30:]):
+            said = correction_text(c, names)
+            print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2} ({said})")
 
 
 def _print_history(sessions: Sequence[SessionRecord]) -> None:

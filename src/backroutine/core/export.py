@@ -35,6 +35,8 @@ COLUMNS = (
     "minutes",
     "activity",
     "score",
+    "uid",
+    "original_pain",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -66,6 +68,9 @@ def _checkin_row(c: Checkin) -> dict[str, object]:
         "spasms": c.spasms,
         "note": c.note,
         "new_episode": int(c.new_episode),
+        "uid": c.uid,
+        # Set when the check-in was corrected: the pain as first recorded.
+        "original_pain": None if c.original is None else c.original.pain,
     }
 
 

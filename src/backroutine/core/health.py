@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from backroutine.core.corrections import Correction
 
 Spasms = Literal["fewer", "same", "more"]
 SPASMS: tuple[Spasms, ...] = ("fewer", "same", "more")
@@ -39,15 +42,26 @@ class Checkin:
     note: str | None = None
     new_episode: bool = False  # the person said a new episode of back pain starts here
     id: int | None = None  # the store's row id, once stored
+    uid: str | None = None  # its id across computers, once stored (what a correction names)
+    # Corrections (core/corrections.py): those naming it, oldest first, and the check-in as
+    # first recorded when there are any; the values above are then as corrected.
+    corrections: tuple[Correction, ...] = ()
+    original: Checkin | None = None
 
     def to_dict(self) -> dict[str, object]:
+        original = self.original
         return {
             "id": self.id,
+            "uid": self.uid,
             "date": self.at.isoformat(timespec="seconds"),
             "pain": self.pain,
             "spasms": self.spasms,
             "note": self.note,
             "new_episode": self.new_episode,
+            "original": None
+            if original is None
+            else {"pain": original.pain, "spasms": original.spasms, "note": original.note},
+            "corrections": [correction.to_dict() for correction in self.corrections],
         }
 
 

@@ -28,6 +28,8 @@ class History(Protocol):
 
     def checkins(self) -> list[Checkin]: ...
 
+    def checkin_records(self) -> tuple[list[Checkin], list[Checkin]]: ...
+
     def red_flags(self) -> RedFlagAnswers: ...
 
     def played_sessions(self) -> list[PlayedSession]: ...
@@ -50,6 +52,18 @@ class History(Protocol):
         new_episode: bool = False,
         ratings: Iterable[tuple[str, int]] = (),
     ) -> Checkin: ...
+
+    def correct_checkin(
+        self,
+        uid: str,
+        *,
+        at: datetime,
+        pain: int,
+        spasms: str | None = None,
+        note: str | None = None,
+    ) -> tuple[Checkin, Checkin]: ...
+
+    def delete_checkin(self, uid: str, *, at: datetime) -> Checkin: ...
 
     def add_activity(self, name: str, *, at: datetime) -> Activity: ...
 
@@ -100,6 +114,20 @@ class NoHistory(EmptyHistory):
         new_episode: bool = False,
         ratings: Iterable[tuple[str, int]] = (),
     ) -> Checkin:
+        raise HistoryError(f"nothing was saved: {NOT_OPENED}")
+
+    def correct_checkin(
+        self,
+        uid: str,
+        *,
+        at: datetime,
+        pain: int,
+        spasms: str | None = None,
+        note: str | None = None,
+    ) -> tuple[Checkin, Checkin]:
+        raise HistoryError(f"nothing was saved: {NOT_OPENED}")
+
+    def delete_checkin(self, uid: str, *, at: datetime) -> Checkin:
         raise HistoryError(f"nothing was saved: {NOT_OPENED}")
 
     def add_activity(self, name: str, *, at: datetime) -> Activity:

@@ -22,7 +22,7 @@ from backroutine import __version__
 from backroutine.core.categories import CATEGORIES
 from backroutine.core.days import improved_at_or_below
 from backroutine.core.function import MEANINGFUL_CHANGE, function_score, shown
-from backroutine.core.health import RED_FLAGS
+from backroutine.core.health import RED_FLAGS, Checkin
 from backroutine.core.text import escaped
 from backroutine.services.report_charts import (
     Chart,
@@ -67,6 +67,7 @@ def build_report(history: ReportHistory, now: datetime, since: date | None = Non
             _safety(data),
             _professional(data),
             _notes(data),
+            _corrections(data),
             _about(data),
         ]
     )
@@ -390,7 +391,7 @@ def _notes(data: ReportData) -> str:
     rows = [
         [
             moment_text(c.at),
-            str(c.pain),
+            _pain_cell(c),
             e(c.spasms or ""),
             f'<span class="note">{e(c.note)}</span>',
         ]
@@ -398,6 +399,42 @@ def _notes(data: ReportData) -> str:
     ]
     return _section(
         "notes", "Check-in notes", _table(["When", "Pain", "Spasms", "Note"], rows, {1})
+    )
+
+
+def _pain_cell(checkin: Checkin) -> str:
+    """A check-in's pain, marked when it was corrected (the clinician sees what was first
+    recorded too)."""
+    original = checkin.original
+    if original is None or original.pain == checkin.pain:
+        return str(checkin.pain)
+    return f"{checkin.pain} <small>(corrected; first {original.pain})</small>"
+
+
+def _corrections(data: ReportData) -> str:
+    """The check-ins corrected or deleted in the period: what was first recorded, what counts
+    now, and when (the person's own corrections of typing mistakes, kept for honesty)."""
+    fixed = sorted(
+        [c for c in data.checkins if c.original is not None] + data.deleted, key=lambda c: c.at
+    )
+    if not fixed:
+        return ""
+    rows = []
+    for c in fixed:
+        first = c.original or c
+        last = c.corrections[-1]
+        now = "deleted (not counted)" if last.deleted else f"pain {c.pain}"
+        name = data.names.get(last.device or "")
+        when = moment_text(last.at) + (f", on {e(name)}" if name else "")
+        rows.append([moment_text(c.at), f"pain {first.pain}", now, when])
+    return _section(
+        "corrections",
+        "Corrected check-ins",
+        _p(
+            "Check-ins the person corrected or deleted afterwards (a typing mistake, say). "
+            "The charts and figures above use the values as corrected."
+        ),
+        _table(["Check-in", "First recorded", "Now", "Corrected on"], rows, set()),
     )
 
 

@@ -4,7 +4,7 @@ episodes, sessions, activities and ratings in it, with where the person stands n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -14,6 +14,7 @@ from backroutine.core.health import Checkin, PlayedSession, RedFlagAnswers
 from backroutine.core.history.records import SessionRecord
 from backroutine.core.progression import Progress, assess_history
 from backroutine.services.activities import current_function
+from backroutine.services.corrections import device_names
 
 
 class ReportHistory(Protocol):
@@ -22,6 +23,8 @@ class ReportHistory(Protocol):
     def sessions(self, limit: int | None = None) -> list[SessionRecord]: ...
 
     def checkins(self) -> list[Checkin]: ...
+
+    def checkin_records(self) -> tuple[list[Checkin], list[Checkin]]: ...
 
     def red_flags(self) -> RedFlagAnswers: ...
 
@@ -39,7 +42,7 @@ class ReportData:
     now: datetime
     start: date
     end: date
-    checkins: list[Checkin]  # in the period, in time order
+    checkins: list[Checkin]  # in the period, in time order (as corrected)
     days: list[Day]  # scored days in the period (flags from the whole history)
     hurt_days: list[date]  # "this hurts" stops in the period
     episodes: list[tuple[date, date, int]]  # (first day, last day, starting pain), clipped
@@ -50,6 +53,8 @@ class ReportData:
     function: FunctionScore
     progress: Progress
     flags: RedFlagAnswers
+    deleted: list[Checkin] = field(default_factory=list)  # deleted, in the period, in order
+    names: dict[str, str] = field(default_factory=dict)  # the computers, by id
 
 
 def split_episodes(ordered: Sequence[Checkin]) -> list[Sequence[Checkin]]:
@@ -70,7 +75,8 @@ def gather(history: ReportHistory, now: datetime, since: date | None) -> ReportD
     end = now.date()
     if since is not None and since > end:
         raise ValueError(f"the report cannot start after today ({since.isoformat()})")
-    ordered = in_order(history.checkins())
+    current, deleted = history.checkin_records()
+    ordered = in_order(current)
     played = history.played_sessions()
     hurt = {s.day for s in played if s.hurt}
     sessions = sorted(history.sessions(), key=lambda s: datetime.fromisoformat(s.started_at))
@@ -103,4 +109,6 @@ def gather(history: ReportHistory, now: datetime, since: date | None) -> ReportD
         function=current_function(history),
         progress=assess_history(history, now=now),
         flags=history.red_flags(),
+        deleted=[c for c in in_order(deleted) if start <= c.at.date() <= end],
+        names=device_names(history),
     )

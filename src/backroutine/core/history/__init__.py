@@ -22,7 +22,8 @@ checked them: the latest row is the current state, the earlier ones its history.
 The parts: common (the file's name, the error), sqlite (connections, locks, errors in words),
 schema (tables and migrations), files (private, no links, moved aside when damaged), records
 (the values kept and the checks on them), connect (opening, checked and migrated), base (the
-connection and its transactions), checkins and activities (their methods), store (HistoryStore)
+connection and its transactions), checkins, corrections (check-ins corrected or deleted, read
+back as they are now) and activities (their methods), store (HistoryStore)
 and empty (EmptyHistory). A data folder shared by several computers (issue 15): layout (one
 file per computer, and the move to it), shared (opening), merge (reading every file as one),
 sources (one file's records), merged (the merged database, kept up to date in place) and seen

@@ -1,14 +1,14 @@
-"""The pain check-ins' part of the history, with the activity ratings given with them."""
+"""The pain check-ins' part of the history, with the activity ratings given with them (they
+are read back, corrected, in corrections.py)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
 
 from backroutine.core.function import check_ratings
-from backroutine.core.health import PAIN_MAX, PAIN_MIN, SPASMS, Checkin, Spasms
+from backroutine.core.health import PAIN_MAX, PAIN_MIN, SPASMS, Checkin
 from backroutine.core.history.activities import _adopt, _insert_ratings
 from backroutine.core.history.base import StoreBase
 from backroutine.core.history.records import _clean_note, _now, _stamp
@@ -45,7 +45,7 @@ class CheckinMethods(StoreBase):
         checked = check_ratings(ratings)
         stamp = _stamp("at", at)
 
-        def add(connection: sqlite3.Connection) -> int:
+        def add(connection: sqlite3.Connection) -> tuple[int, str]:
             cursor = connection.execute(
                 "INSERT INTO checkins (at, pain, spasms, note, new_episode, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -55,9 +55,12 @@ class CheckinMethods(StoreBase):
             if checked:
                 _adopt(connection, self._reader(connection))
                 _insert_ratings(connection, checked, stamp, cursor.lastrowid)
-            return cursor.lastrowid
+            (uid,) = connection.execute(
+                "SELECT uid FROM checkins WHERE id = ?", (cursor.lastrowid,)
+            ).fetchone()
+            return cursor.lastrowid, uid
 
-        checkin_id = self._transaction(add)
+        checkin_id, uid = self._transaction(add)
         return Checkin(
             at=datetime.fromisoformat(stamp),
             pain=int(pain),
@@ -65,23 +68,5 @@ class CheckinMethods(StoreBase):
             note=note,
             new_episode=new_episode,
             id=checkin_id,
+            uid=uid,
         )
-
-    def checkins(self) -> list[Checkin]:
-        """All check-ins, oldest first by the moment they describe (then by id)."""
-        rows = self._read(
-            "SELECT id, at, pain, spasms, note, new_episode FROM checkins"
-            " ORDER BY julianday(at), id",
-            (),
-        )
-        return [
-            Checkin(
-                at=self._moment(at),
-                pain=cast(int, pain),
-                spasms=cast(Spasms | None, spasms),  # the table's CHECK keeps it to SPASMS
-                note=cast(str | None, note),
-                new_episode=bool(new_episode),
-                id=cast(int, checkin_id),
-            )
-            for checkin_id, at, pain, spasms, note, new_episode in rows
-        ]

@@ -22,6 +22,9 @@ class EmptyHistory:
     def checkins(self) -> list[Checkin]:
         return []
 
+    def checkin_records(self) -> tuple[list[Checkin], list[Checkin]]:
+        return [], []
+
     def red_flags(self) -> RedFlagAnswers:
         return RedFlagAnswers()
 

@@ -44,6 +44,7 @@ _MOMENT = {
     "breaks": 1,
     "activities": 4,
     "activity_ratings": 3,
+    "checkin_corrections": 2,
 }
 Key = tuple[datetime, str]
 

@@ -165,6 +165,38 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # other computers to show.
         "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)",
     ),
+    (
+        # Corrections of check-ins (SAFETY_RULES.md, "Corrections"): a check-in row is never
+        # changed; each correction is a record of its own, in the file of the computer that
+        # made it, naming the check-in it corrects by uid. The newest one is the check-in as it
+        # is now (core/corrections.py); `deleted` = 1 removes it from what the rules read.
+        # The CHECKs are also what a row from another computer's file must pass to be merged.
+        f"""
+        CREATE TABLE checkin_corrections (
+            id INTEGER PRIMARY KEY,
+            uid TEXT UNIQUE,
+            checkin_uid TEXT NOT NULL
+                CHECK (typeof(checkin_uid) = 'text' AND length(checkin_uid) BETWEEN 1 AND 200),
+            at TEXT NOT NULL CHECK (at {_V2_TIME} AND julianday(at) IS NOT NULL),
+            deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+            pain INTEGER CHECK (pain IS NULL
+                OR (typeof(pain) = 'integer' AND pain BETWEEN 0 AND 10)),
+            spasms TEXT CHECK (spasms IS NULL OR spasms IN ('fewer', 'same', 'more')),
+            note TEXT CHECK (note IS NULL OR (typeof(note) = 'text' AND length(note) <= 500)),
+            device TEXT CHECK (device IS NULL
+                OR (typeof(device) = 'text' AND length(device) BETWEEN 1 AND 100)),
+            CHECK (deleted = 1 OR pain IS NOT NULL)
+        )
+        """,
+        "CREATE INDEX checkin_corrections_checkin ON checkin_corrections (checkin_uid)",
+        """
+        CREATE TRIGGER checkin_corrections_uid AFTER INSERT ON checkin_corrections
+        WHEN NEW.uid IS NULL
+        BEGIN
+            UPDATE checkin_corrections SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id;
+        END
+        """,
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 

@@ -25,6 +25,9 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "breaks": ("uid", "at", "outcome", "routine_id", "minutes"),
     "activities": ("uid", "id", "name", "key", "added_at", "removed_at"),
     "activity_ratings": ("uid", "activity_id", "checkin_id", "at", "score", "created_at"),
+    "checkin_corrections": (
+        "uid", "checkin_uid", "at", "deleted", "pain", "spasms", "note", "device",
+    ),
 }  # fmt: skip
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -77,7 +80,11 @@ def read_source(connection: sqlite3.Connection, path: Path, device: str | None) 
     }
     meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
     stem = _stem(path)
-    return Source(path, device or str(meta.get("device_id") or stem), meta.get("device_name"), rows)
+    device = device or str(meta.get("device_id") or stem)
+    # A correction is a record of the computer whose file holds it, whatever the row says
+    # (one written before the folder was shared says no computer at all).
+    rows["checkin_corrections"] = [(*row[:-1], device) for row in rows["checkin_corrections"]]
+    return Source(path, device, meta.get("device_name"), rows)
 
 
 def load_file(path: Path) -> Source:

@@ -24,6 +24,7 @@ from backroutine.core.history.activities import ActivityMethods
 from backroutine.core.history.checkins import CheckinMethods
 from backroutine.core.history.common import _ADVICE, DB_NAME, HistoryError, _Damaged, timestamp
 from backroutine.core.history.connect import _connect, _connect_file, open_or_start_anew, opening_in
+from backroutine.core.history.corrections import CorrectionMethods
 from backroutine.core.history.files import (
     _make_private_folder,
     _narrow_side_files,
@@ -51,7 +52,7 @@ from backroutine.core.history.shared import open_shared
 from backroutine.core.history.sqlite import _history_error
 
 
-class HistoryStore(CheckinMethods, ActivityMethods):
+class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
     """The history database of one data folder. Open with HistoryStore.open(data_dir)."""
 
     # This computer, when the data folder is shared by several (layout.py); else None.
