@@ -16,7 +16,7 @@ from backroutine.ui.app import make_app
 from backroutine.ui.screens.correct import ConfirmDelete, CorrectCheckinScreen
 from backroutine.ui.screens.history import HistoryScreen
 
-from .conftest import FakeClock, settle
+from .conftest import FakeClock, burst, settle
 
 NOW = datetime.now(UTC)
 
@@ -72,19 +72,32 @@ async def test_a_mistyped_pain_is_corrected_in_a_few_keys(home) -> None:
     assert store.checkins()[-1].original.pain == 1
 
 
+async def test_a_correction_typed_fast_keeps_the_keys_in_order(home) -> None:
+    # The correction's pain field is the app's PainInput: a burst "7 BSpace 1 0 Enter" with no
+    # pause in between (Textual #6605 would run the Backspace after the digits) saves 10.
+    app, store = home
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_history(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectCheckinScreen)
+        burst(app, "7", "backspace", "1", "0", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+    assert [c.pain for c in store.checkins()][-1] == 10
+
+
 async def test_a_pain_that_is_not_0_to_10_keeps_the_dialog_open(home) -> None:
     app, store = home
     async with app.run_test(size=(80, 24)) as pilot:
         await open_history(pilot, app)
         await pilot.press("down", "e")
         await pilot.pause()
-        pain = app.screen.query_one("#pain", Input)
-        pain.value = "11"
-        await pilot.press("enter")
+        await pilot.press("1", "1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CorrectCheckinScreen)
-        assert "whole number from 0 to 10" in str(
-            app.screen.query_one("#correct-error", Static).render()
+        assert "\u201c11\u201d is not a whole number from 0 to 10" in str(
+            app.screen.query_one(".pain-message", Static).render()
         )
         await pilot.press("escape")
         await settle(pilot)

@@ -78,12 +78,20 @@ class PainInput(Input):
             return self.field
 
     def __init__(
-        self, *, skippable: bool = False, placeholder: str = "0-10", id: str | None = None
+        self,
+        *,
+        skippable: bool = False,
+        placeholder: str = "0-10",
+        id: str | None = None,
+        value: str = "",
     ) -> None:
-        super().__init__(placeholder=placeholder, id=id)
+        """`value`: a score to correct, shown in the field; the first key typed replaces it
+        (a mistyped 1 becomes 10 with "1 0"), Backspace edits it."""
+        super().__init__(value=value, placeholder=placeholder, id=id)
         self.skippable = skippable
         self.fresh = True  # nothing typed, nothing refused: an empty Enter may skip
         self.locked = False  # answered (or skipped): later keys change nothing
+        self.replace_next = bool(value)  # the prefilled score goes on the first typed key
 
     def unlock(self) -> None:
         """Take keys again: the answer was not used (another field of the form was wrong)."""
@@ -109,7 +117,8 @@ class PainInput(Input):
         elif key in ("ctrl+u", "ctrl+w", "super+backspace"):
             self._set("")
         elif event.is_printable and event.character is not None:
-            self._set(self.value + event.character)
+            kept = "" if self.replace_next else self.value
+            self._set(kept + event.character)
 
     def _on_paste(self, event: events.Paste) -> None:
         # A paste arrives in order with the keys; its first line is typed in, never submitted.
@@ -127,6 +136,7 @@ class PainInput(Input):
             self.app.bell()
             return
         self.fresh = False
+        self.replace_next = False
         self.value = text
         self.cursor_position = len(text)
 
@@ -178,18 +188,23 @@ class PainField(Vertical):
         placeholder: str = "0-10",
         input_id: str | None = None,
         id: str | None = None,
+        value: str = "",
     ) -> None:
         super().__init__(id=id)
         self.label = label
         self.skippable = skippable
         self.placeholder = placeholder
         self.input_id = input_id
+        self.value = value
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="pain-row"):
             yield Static(self.label, classes="pain-label", markup=False)
             yield PainInput(
-                skippable=self.skippable, placeholder=self.placeholder, id=self.input_id
+                skippable=self.skippable,
+                placeholder=self.placeholder,
+                id=self.input_id,
+                value=self.value,
             )
         yield Static("", classes="pain-message", markup=False)
 

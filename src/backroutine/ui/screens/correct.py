@@ -19,6 +19,7 @@ from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from backroutine.core.health import Checkin
 from backroutine.services.checkins import read_pain
+from backroutine.ui.pain import PainField, PainInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,6 @@ class CorrectCheckinScreen(ModalScreen[Corrected | None]):
     }
     #correct .dialog-title { margin-bottom: 0; }
     #correct RadioSet { layout: horizontal; width: 100%; }
-    #correct-error { color: $error; }
     """
 
     def __init__(self, checkin: Checkin) -> None:
@@ -59,8 +59,11 @@ class CorrectCheckinScreen(ModalScreen[Corrected | None]):
         with Vertical(id="correct"):
             yield Static("Correct a check-in", classes="dialog-title")
             yield Static(Text(f"{describe(c)} · the original is kept"))
-            yield Static("Pain, from 0 (none) to 10 (worst imaginable):")
-            yield Input(str(c.pain), id="pain", type="integer", max_length=2, placeholder="0-10")
+            # The app's one pain field: keys act in the order typed (Textual #6605), and the
+            # first key typed replaces the score shown.
+            yield PainField(
+                "Pain, from 0 (none) to 10 (worst imaginable):", input_id="pain", value=str(c.pain)
+            )
             yield Static("Spasms, compared with before:")
             with RadioSet(id="spasms"):
                 for word in ("not sure", "fewer", "same", "more"):
@@ -70,23 +73,26 @@ class CorrectCheckinScreen(ModalScreen[Corrected | None]):
             yield Static("A note (optional):")
             # The note as it is, as plain text in the field: an Input never runs markup.
             yield Input(c.note or "", id="note", max_length=500, placeholder="e.g. a typo")
-            yield Static("", id="correct-error")
             yield Static("Enter saves · Tab next field · Esc cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        pain = self.query_one("#pain", Input)
-        pain.focus()
-        pain.action_select_all()  # typing replaces the mistyped score at once
+        self.query_one("#pain", PainInput).focus()
 
-    @on(Input.Submitted)
-    def save(self) -> None:
-        pain = read_pain(self.query_one("#pain", Input).value)  # the app's one check
+    @on(PainInput.Answered)
+    def pain_answered(self, event: PainInput.Answered) -> None:
+        self.save_with(event.pain)
+
+    @on(Input.Submitted, "#note")
+    def note_submitted(self) -> None:
+        field = self.query_one(PainField)
+        pain = read_pain(field.input.value)  # the app's one check
         if pain is None:
-            self.query_one("#correct-error", Static).update(
-                "Please give your pain as a whole number from 0 to 10."
-            )
-            self.query_one("#pain", Input).focus()
+            field.refuse(field.input.value)  # said under the field
+            field.input.focus()
             return
+        self.save_with(pain)
+
+    def save_with(self, pain: int) -> None:
         pressed = self.query_one("#spasms", RadioSet).pressed_button
         spasms = None
         if pressed is not None and pressed.id and pressed.id != "spasms-none":
