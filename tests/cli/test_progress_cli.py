@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -280,3 +281,31 @@ def test_a_today_red_flag_makes_play_of_yoga_exit_3_and_leaves_gentle_open(cli) 
     assert "111 in the UK" in result.err
     result = cli("play", "desk-break", "--plain", "--speed", "1000")
     assert result.code == 0, result.err
+
+
+def test_after_more_than_28_days_checkin_says_how_to_start_a_new_bout(cli) -> None:
+    # SAFETY_RULES.md version 3, "Episode": a month without check-ins after a day that still
+    # hurt stays the same episode; the CLI says so, and how to record a new bout instead.
+    cli("checkin", "--pain", "6", "--date", days_ago(40))
+    result = cli("checkin", "--pain", "5")
+    assert result.code == 0
+    assert "40 days earlier, so this counts as the same back pain" in result.out
+    uid = re.search(r"checkin --delete ([0-9a-f]{32}), then", result.out)
+    assert uid and "backroutine checkin --pain 5 --new-episode" in result.out
+    assert status(cli)["baseline"] == 6
+    # Following the advice: the new bout starts at 5.
+    assert cli("checkin", "--delete", uid.group(1)).code == 0
+    assert cli("checkin", "--pain", "5", "--new-episode").code == 0
+    assert status(cli)["baseline"] == 5
+
+
+@pytest.mark.parametrize(
+    ("first", "ago", "extra"),
+    [("1", 40, []), ("6", 28, []), ("6", 40, ["--new-episode"])],
+)
+def test_no_new_bout_hint_when_it_is_not_needed(cli, first, ago, extra) -> None:
+    # After a day at 0-1 the gap is a new episode by itself; 28 days is always the same one;
+    # --new-episode already says it.
+    cli("checkin", "--pain", first, "--date", days_ago(ago))
+    result = cli("checkin", "--pain", "5", *extra)
+    assert result.code == 0 and "new bout" not in result.out

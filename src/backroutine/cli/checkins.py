@@ -105,6 +105,7 @@ def checkin(args: argparse.Namespace) -> int:
         raise UserError(f"--activity: {exc}", EXIT_USAGE) from None
     pain = args.pain
     spasms = args.spasms
+    asked = False  # the pain was asked on the terminal: so may the new-bout question be
     if pain is None and ratings:
         if spasms or args.note or args.new_episode:
             raise UserError(
@@ -114,6 +115,7 @@ def checkin(args: argparse.Namespace) -> int:
     elif pain is None:
         if not sys.stdin.isatty():
             raise UserError("give your pain with --pain N (0 = none, 10 = worst)", EXIT_USAGE)
+        asked = True
         pain = ask_pain()
         if pain is None:
             print("Nothing saved.")
@@ -138,17 +140,22 @@ def checkin(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     now = local_now()
+    moment = checkin_time(args.date, now)
+    new_episode = args.new_episode
     with _writable(args) as store:
+        gap = None if new_episode or pain is None else _gap_before(store, moment)
+        if gap is not None and asked:
+            new_episode = ask_new_bout(gap)
         try:
             saved = record_ratings(
                 store,
-                at=checkin_time(args.date, now),
+                at=moment,
                 now=now,
                 pain=pain,
                 ratings=ratings,
                 spasms=spasms,
                 note=note or None,
-                new_episode=args.new_episode,
+                new_episode=new_episode,
                 levels=_strengthening_levels(args),
             )
         except ActivityError as exc:  # an activity not named (yet): nothing was saved
@@ -160,8 +167,40 @@ def checkin(args: argparse.Namespace) -> int:
     if saved.ratings:
         rated = ", ".join(f"{escaped(r.activity, one_line=True)} {r.score}" for r in saved.ratings)
         print(f"Saved: {rated}" + ("." if saved.checkin else f" on {day}."))
+    if gap is not None and not asked and saved.checkin is not None and saved.checkin.uid:
+        redo = f"backroutine checkin --pain {saved.checkin.pain} --new-episode"
+        if args.date is not None:
+            redo += f" --date {args.date.isoformat()}"
+        print(advice.new_bout_text(gap, saved.checkin.uid, redo))
     print("\n".join(saved.lines()))
     return EXIT_OK
+
+
+def _gap_before(store: HistoryStore | EmptyHistory, moment: datetime) -> int | None:
+    """The days since the check-in before `moment` when they are more than 28 and the rules
+    count this as the same episode (that check-in still hurt: 2 or more; SAFETY_RULES.md,
+    "Episode"): the moment to ask whether this is a new bout. Else None."""
+    from backroutine.core.days import PAIN_FREE
+    from backroutine.services.checkins import long_gap
+
+    earlier = [c for c in store.checkins() if c.at <= moment]
+    before = max(earlier, key=lambda c: c.at, default=None)
+    if before is None or before.pain <= PAIN_FREE:
+        return None  # none, or a gap after a pain-free day: a new episode by itself
+    return long_gap(before.at, moment)
+
+
+def ask_new_bout(days: int) -> bool:
+    """On the terminal: the same back pain (Enter), or a new bout? True for a new bout."""
+    prompt = (
+        f"Your last check-in was {days} days ago. Is this the same back pain (Enter), "
+        "or a new bout (n)? "
+    )
+    try:
+        answer = input(prompt)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("n", "new", "a new bout")
 
 
 # -- status --------------------------------------------------------------------------------

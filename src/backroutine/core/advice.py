@@ -214,6 +214,16 @@ def new_advice_text(text: str) -> str:
     return f"New advice: {text}"
 
 
+def new_bout_text(days: int, uid: str, redo: str) -> str:
+    """After a check-in more than 28 days after the one before (SAFETY_RULES.md, "Episode"):
+    the same episode unless the person says otherwise, and how to say so."""
+    return (
+        f"Your check-in before this one was {days} days earlier, so this counts as the same "
+        "back pain. If it is a new bout of back pain, record it as one: "
+        f"backroutine checkin --delete {uid}, then {redo}"
+    )
+
+
 # -- the emergency signs ---------------------------------------------------------------------
 
 # Shown last in every routine's intro (the player's intro, plain mode, `show`) and in the advice
