@@ -66,3 +66,30 @@ def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
             return True
         time.sleep(0.002)
     return condition()
+
+
+class FakeStore:
+    """The session rows, as SessionRecorder writes them (through AtOnceWriter)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, dict[str, object]] = {}
+
+    def start_session(self, **row: object) -> int:
+        self.rows[len(self.rows) + 1] = {**row, "status": "interrupted"}
+        return len(self.rows)
+
+    def update_session(self, session_id: int, **values: object) -> None:
+        self.rows[session_id].update(values)
+
+    def finish_session(self, session_id: int, **values: object) -> None:
+        self.rows[session_id].update(values)
+
+
+class AtOnceWriter:
+    """A HistoryWriter that writes on the caller's thread: what was submitted is written."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def submit(self, run: Callable[[FakeStore], object], **options: str) -> None:
+        run(self.store)

@@ -4,7 +4,6 @@ end by skipping is "skipped", recorded as such, shown as such, and never counted
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from backroutine.core.loading import load_text
 from backroutine.core.outcome import DONE_SHARE, Summary, ending
 from backroutine.core.recording import SessionRecorder
 from backroutine.services.conductor import SessionConductor
-from fakes import FakeClock
+from fakes import AtOnceWriter, FakeClock, FakeStore
 
 # 5 steps of 10 s, no get-ready and no rests: 50 planned seconds.
 FIVE = """\
@@ -51,34 +50,11 @@ def test_the_rule(reached: bool, active: float, expected: str) -> None:
     assert DONE_SHARE == 0.8
 
 
-class FakeStore:
-    def __init__(self) -> None:
-        self.rows: dict[int, dict[str, object]] = {}
-
-    def start_session(self, **row: object) -> int:
-        self.rows[len(self.rows) + 1] = {**row, "status": "interrupted"}
-        return len(self.rows)
-
-    def update_session(self, session_id: int, **values: object) -> None:
-        self.rows[session_id].update(values)
-
-    def finish_session(self, session_id: int, **values: object) -> None:
-        self.rows[session_id].update(values)
-
-
-class AtOnce:
-    def __init__(self, store: FakeStore) -> None:
-        self.store = store
-
-    def submit(self, run: Callable[[FakeStore], object], **options: str) -> None:
-        run(self.store)
-
-
 def conducted(tmp_path: Path) -> tuple[SessionConductor, FakeClock, FakeStore]:
     clock = FakeClock(100.0)
     session = Session(load_text(FIVE, path=tmp_path / "five.yaml"), clock=clock)
     store = FakeStore()
-    recorder = SessionRecorder(AtOnce(store), session)  # type: ignore[arg-type]
+    recorder = SessionRecorder(AtOnceWriter(store), session)  # type: ignore[arg-type]
     return SessionConductor(session, recorder), clock, store
 
 

@@ -3,7 +3,6 @@ speaker, and a history writer that writes at once into a fake store."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from backroutine.core.loading import load_text
 from backroutine.core.recording import SessionRecorder
 from backroutine.services.conductor import SessionConductor
 from backroutine.speech import RecordingSpeaker
-from fakes import FakeClock
+from fakes import AtOnceWriter, FakeClock, FakeStore
 
 ROUTINE = """\
 name: Conducted
@@ -25,33 +24,6 @@ steps:
   - {name: Walk, duration: 4s}
   - {name: Twist, hold: 5s, sides: both}
 """
-
-
-class FakeStore:
-    """The session rows, as SessionRecorder writes them."""
-
-    def __init__(self) -> None:
-        self.rows: dict[int, dict[str, object]] = {}
-
-    def start_session(self, **row: object) -> int:
-        self.rows[len(self.rows) + 1] = {**row, "status": "interrupted"}
-        return len(self.rows)
-
-    def update_session(self, session_id: int, **values: object) -> None:
-        self.rows[session_id].update(values)
-
-    def finish_session(self, session_id: int, **values: object) -> None:
-        self.rows[session_id].update(values)
-
-
-class AtOnceWriter:
-    """A HistoryWriter that writes on the caller's thread: what was submitted is written."""
-
-    def __init__(self, store: FakeStore) -> None:
-        self.store = store
-
-    def submit(self, run: Callable[[FakeStore], object], **options: str) -> None:
-        run(self.store)
 
 
 class Rig:
