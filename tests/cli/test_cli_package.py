@@ -213,13 +213,15 @@ def test_an_invalid_choice_lists_the_choices(
 def test_help_has_argparses_headings_and_every_command_in_order(cli) -> None:
     out = cli("--help").out
     assert out.startswith("usage: backroutine [-h] [--version] [--data-dir DIR] COMMAND ...\n")
-    for heading in ("positional arguments:", "options:", "show this help message and exit",
-                    "show program's version number and exit"):  # fmt: skip
+    for heading in ("options:", "show this help message and exit",
+                    "show program's version number and exit", "routines:", "your back:",
+                    "at your desk:", "this computer:"):  # fmt: skip
         assert heading in out
-    listed = re.findall(r"^    (\w+) ", out, flags=re.M)
+    listed = re.findall(r"^  (\w+) ", out, flags=re.M)
     assert listed == [
-        "list", "show", "validate", "new", "schema", "play", "history", "checkin", "activities",
-        "status", "stats", "safety", "report", "home", "breaks", "devices", "serve", "doctor",
+        "play", "list", "show", "home", "new", "validate", "schema",
+        "checkin", "status", "history", "stats", "safety", "activities", "report",
+        "breaks", "devices", "serve", "doctor", "completion",
     ]  # fmt: skip
     sub = cli("validate", "--help").out
     assert sub.startswith(

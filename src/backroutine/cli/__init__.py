@@ -19,7 +19,17 @@ import sys
 from typing import TYPE_CHECKING
 
 from backroutine import __version__
-from backroutine.cli import breaks, devices, doctor, function, play, progress, routines, serve
+from backroutine.cli import (
+    breaks,
+    completion,
+    devices,
+    doctor,
+    function,
+    play,
+    progress,
+    routines,
+    serve,
+)
 from backroutine.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
@@ -32,25 +42,29 @@ from backroutine.cli.parsing import Commands
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# The commands, in the order `backroutine --help` lists them.
-ORDER = (
-    *("list", "show", "validate", "new", "schema", "play"),
-    *("history", "checkin", "activities", "status", "stats", "safety", "report"),
-    *("home", "breaks", "devices", "serve", "doctor"),
+# The commands, under the headings and in the order `backroutine --help` lists them.
+SECTIONS = (
+    ("routines", ("play", "list", "show", "home", "new", "validate", "schema")),
+    ("your back", ("checkin", "status", "history", "stats", "safety", "activities", "report")),
+    ("at your desk", ("breaks",)),
+    ("this computer", ("devices", "serve", "doctor", "completion")),
 )
-GROUPS = (routines, play, progress, function, breaks, devices, serve, doctor)
+ORDER = tuple(name for _, names in SECTIONS for name in names)
+GROUPS = (routines, play, progress, function, breaks, devices, serve, doctor, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backroutine",
+        # Given, since the command list is drawn by heading (cli/parsing.py), not by argparse.
+        usage="backroutine [-h] [--version] [--data-dir DIR] COMMAND ...",
         description="Guided routines for a sore lower back: gentle movement, yoga, and "
-        "strengthening once the pain lessens.",
+        "strengthening once the pain lessens. On its own (in a terminal), the home screen.",
         epilog="Run `backroutine COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"backroutine {__version__}")
     data_dir_option(parser, top=True)
-    commands = Commands(parser, ORDER)
+    commands = Commands(parser, SECTIONS)
     for group in GROUPS:
         group.register(commands)
     commands.finish()

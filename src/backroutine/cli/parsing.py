@@ -47,19 +47,27 @@ class LazyParser:
         return getattr(self.parser, name)
 
 
-class Commands:
-    """The subcommands of `parser`, listed in its help in `order` whatever the order they are
-    added in; `finish()` hands them to argparse."""
+Section = tuple[str, tuple[str, ...]]  # a heading of `backroutine --help` and its commands
 
-    def __init__(self, parser: argparse.ArgumentParser, order: Sequence[str]) -> None:
+
+class Commands:
+    """The subcommands of `parser`, listed in its help under the headings of `sections`, in
+    their order, whatever the order they are added in; `finish()` hands them to argparse."""
+
+    def __init__(self, parser: argparse.ArgumentParser, sections: Sequence[Section]) -> None:
+        self.root = parser
         self._action = parser.add_subparsers(
             dest="command",
             metavar="COMMAND",
+            prog=parser.prog,  # "backroutine play", not the root's whole usage line
+            # The list is drawn under the sections' headings (finish), not as one block.
+            help=argparse.SUPPRESS,
             # A stand-in, not an ArgumentParser: argparse only calls the class and uses what
             # it returns, which LazyParser passes on to the real one.
             parser_class=cast("type[argparse.ArgumentParser]", LazyParser),
         )
-        self._order = tuple(order)
+        self._sections = tuple(sections)
+        self._order = tuple(name for _, names in sections for name in names)
         self._added: dict[str, tuple[str, Run, Options | None]] = {}
         self.built: list[str] = []  # the commands whose parser was built, in that order
 
@@ -82,6 +90,31 @@ class Commands:
                 description=help_text,
                 build=partial(self._build, name, run, options),
             )
+        # `backroutine --help`: each heading with its commands and their one-line helps, as
+        # argparse draws a group of arguments (a stand-in action per command: nothing parses
+        # through it; the subparsers action above does the parsing).
+        for title, names in self._sections:
+            group = self.root.add_argument_group(title)
+            for name in names:
+                shown = argparse.Action([], dest=name, help=self._added[name][0], metavar=name)
+                group._group_actions.append(shown)
+
+    def parsers(self) -> dict[str, argparse.ArgumentParser]:
+        """Every command's parser, built (for the shell completion scripts, which walk them
+        all); a normal run builds only the one it runs."""
+        choices = cast("dict[str, Any]", self._action.choices)
+        for name, parser in choices.items():
+            if isinstance(parser, LazyParser):
+                choices[name] = parser.parser
+        return cast("dict[str, argparse.ArgumentParser]", dict(choices))
+
+    def walkable(self) -> argparse.ArgumentParser:
+        """The root parser with every command built and the command list not hidden: as a
+        completion generator (shtab) walks it. Only for that: the help's list is drawn by
+        heading again only in a new parser."""
+        self.parsers()
+        self._action.help = "the command"
+        return self.root
 
     def _build(
         self, name: str, run: Run, options: Options | None, parser: argparse.ArgumentParser
