@@ -10,12 +10,13 @@ import contextlib
 import json
 import os
 import socket
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from backroutine.core.paths import APP_NAME
-from backroutine.core.text import first_unsafe
+from backroutine.core.text import describe_char, escaped, first_unsafe
 
 DEVICE_FILE = "device.json"
 NAME_MAX_CHARS = 60
@@ -23,6 +24,10 @@ NAME_MAX_CHARS = 60
 
 class DeviceError(ValueError):
     """A device name that cannot be used, or a config folder that cannot be written."""
+
+
+class DeviceNameError(DeviceError):
+    """A device name that cannot be used (a usage error: the person typed it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +54,29 @@ def clean_name(name: str) -> str:
     """A device name stripped; DeviceError when empty, too long or holding control codes (it
     is shown on other computers, so it is data like any note)."""
     if not isinstance(name, str):
-        raise DeviceError(f"a device name must be text, not {name!r}")
+        raise DeviceNameError("a device name must be text")
     name = name.strip()
     if not name:
-        raise DeviceError("a device name cannot be empty")
+        raise DeviceNameError("a device name cannot be empty")
     if len(name) > NAME_MAX_CHARS:
-        raise DeviceError(f"a device name must be at most {NAME_MAX_CHARS} characters")
-    if first_unsafe(name) is not None or "\n" in name or "\t" in name:
-        raise DeviceError("a device name must not contain control characters")
+        raise DeviceNameError(f"a device name must be at most {NAME_MAX_CHARS} characters")
+    for char in name:
+        # Control codes (ESC starts every terminal sequence), C1, the bidi overrides and line
+        # breaks: the name is shown on other computers, so it is data like any note.
+        if first_unsafe(char) is not None or unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            raise DeviceNameError(
+                f"a device name must not contain control or bidirectional characters "
+                f"(it holds {describe_char(char)}); type it with letters, digits and spaces"
+            )
     return name
+
+
+def stored_name(name: object) -> str:
+    """Another computer's name (or a file name) as this computer keeps it (the seen/ files):
+    every control and bidirectional character written out as \\x1b, \\u202e..., on one line,
+    and at most 100 characters, so that nothing kept can reach a terminal as a code."""
+    text = escaped(str(name), one_line=True)
+    return text if len(text) <= 100 else f"{text[:99]}…"
 
 
 def is_device_id(text: str) -> bool:

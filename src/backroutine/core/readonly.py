@@ -21,7 +21,8 @@ from backroutine.core.history import (
     migrate,
     refuse_link,
 )
-from backroutine.core.history.layout import device_path, is_shared
+from backroutine.core.history.files import refuse_linked_folder
+from backroutine.core.history.layout import device_path, history_folder, is_shared
 from backroutine.core.history.merge import Merge
 
 
@@ -62,6 +63,7 @@ def _shared_read_only(folder: Path, why: str) -> HistoryStore:
     empty one), and the other computers' files merged as always (merge.py never writes)."""
     device = this_device()
     path = device_path(folder, device.id)
+    refuse_linked_folder(history_folder(folder))
     refuse_link(path)
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     notices: list[str] = []

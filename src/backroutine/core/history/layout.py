@@ -54,7 +54,9 @@ def is_shared(data_dir: Path) -> bool:
 def history_exists(data_dir: Path) -> bool:
     """Whether the data folder holds a history to read, in either layout."""
     folder = Path(data_dir)
-    return (folder / DB_NAME).exists() or bool(source_files(folder))
+    # A linked history/ counts, so that opening it is tried and refused with a message.
+    linked = history_folder(folder).is_symlink()
+    return (folder / DB_NAME).exists() or linked or bool(source_files(folder))
 
 
 def source_files(data_dir: Path) -> list[Path]:
@@ -66,23 +68,36 @@ def source_files(data_dir: Path) -> list[Path]:
     device file, and its records merged by id. Left out: SQLite's journal beside a file being
     written, and the engines' temporary files (`.syncthing.*.tmp`, `~syncthing~*.tmp`)."""
     folder = history_folder(data_dir)
+    if folder.is_symlink():
+        return []  # never read through a link (files.refuse_linked_folder says so)
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return []
     found = []
     for entry in entries:
-        name = entry.name
-        if SUFFIX not in name or name.startswith((".", "~")) or name.endswith(".tmp"):
+        if not is_source_name(entry.name):
             continue
-        if name.endswith(_SIDE_SUFFIXES) or ".corrupt-" in name or ".migrating" in name:
-            continue  # SQLite's, or a damaged file moved aside (it was said then)
         try:
             if entry.is_file(follow_symlinks=False):
                 found.append(Path(entry.path))
         except OSError:
             continue
     return sorted(found)
+
+
+def is_source_name(name: str) -> bool:
+    """Whether a name in `history/` is a device file's (or a conflict copy's)."""
+    if SUFFIX not in name or name.startswith((".", "~")) or name.endswith(".tmp"):
+        return False
+    # SQLite's, a damaged file moved aside, or a copy kept aside before a cleanup (files.py):
+    # each was said when it was made.
+    return not (
+        name.endswith(_SIDE_SUFFIXES)
+        or ".corrupt-" in name
+        or ".migrating" in name
+        or ".aside-" in name
+    )
 
 
 def adopt_single_file(data_dir: Path, own: Path) -> str | None:

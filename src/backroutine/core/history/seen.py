@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from backroutine.core.device import config_dir, is_device_id
+from backroutine.core.device import config_dir, is_device_id, stored_name
 
 SEEN_FOLDER = "seen"
 
@@ -80,7 +80,8 @@ class SeenDevices:
         before = json.dumps(self._as_json(known), sort_keys=True)
         for device, (name, records, file) in present.items():
             if is_device_id(device):
-                known[device] = SeenDevice(device, name, records, file)
+                # Names come from other computers' files: kept escaped, never as codes.
+                known[device] = SeenDevice(device, stored_name(name), records, stored_name(file))
         notices = []
         for seen in known.values():
             if seen.id in files:
@@ -110,9 +111,9 @@ class SeenDevices:
                 for item in saved["devices"]:
                     seen = SeenDevice(
                         id=str(item["id"]),
-                        name=str(item["name"]),
+                        name=stored_name(item["name"]),  # an older version kept it raw
                         records=int(item["records"]),
-                        file=str(item["file"]),
+                        file=stored_name(item["file"]),
                         gone_since=None if item["gone_since"] is None else str(item["gone_since"]),
                         told=bool(item["told"]),
                     )

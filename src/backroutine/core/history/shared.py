@@ -12,8 +12,15 @@ from backroutine.core.history.connect import _connect_file, open_or_start_anew, 
 from backroutine.core.history.files import (
     _make_private_folder,
     _move_aside,
+    linked_files,
+    refuse_linked_folder,
 )
-from backroutine.core.history.layout import adopt_single_file, device_path, history_folder
+from backroutine.core.history.layout import (
+    adopt_single_file,
+    device_path,
+    history_folder,
+    is_source_name,
+)
 from backroutine.core.history.merge import Merge
 
 if TYPE_CHECKING:
@@ -26,6 +33,7 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
     device = this_device() if device is None else device
     own = device_path(folder, device.id)
     notices: list[str] = []
+    refuse_linked_folder(history_folder(folder))
     with opening_in(folder):
         _make_private_folder(history_folder(folder))
         try:
@@ -40,9 +48,24 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
     store = cls(own, connection, notices)
     store.device = device
     store._merge = Merge(folder, own, device.id, notices)
+    store.links = links_left_out(folder, own)
+    notices.extend(
+        f"Left out: {path} is a link; backroutine never reads a history through a link (it "
+        "could point at any file). Replace it with the file itself to have its records shown."
+        for path in store.links
+    )
     name_file(store, device)
     store.red_flags()  # the merge read once now, so that a file left out is said at once
     return store
+
+
+def links_left_out(folder: Path, own: Path) -> list[Path]:
+    """The device files of `history/` that are symbolic links (the merge reads only regular
+    files), and a linked single file beside it: each is named once, when the store opens."""
+    links = [path for path in linked_files(history_folder(folder), is_source_name) if path != own]
+    if (folder / DB_NAME).is_symlink():
+        links.append(folder / DB_NAME)
+    return links
 
 
 def name_file(store: HistoryStore, device: Device) -> None:

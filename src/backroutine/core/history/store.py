@@ -57,6 +57,8 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
 
     # This computer, when the data folder is shared by several (layout.py); else None.
     device: Device | None = None
+    # The device files that are symbolic links, left out of the merge (shared.py).
+    links: list[Path] = []  # noqa: RUF012 (replaced, never changed in place)
 
     @classmethod
     def open(cls, data_dir: Path, *, device: Device | None = None) -> HistoryStore:
@@ -341,8 +343,10 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
                 raise _history_error(exc, self.path) from None
 
     def unread_files(self) -> dict[Path, str]:
-        """The device files left out of the merge just now (half copied, damaged...), and why."""
-        return {} if self._merge is None else dict(self._merge.problems)
+        """The device files left out of the merge just now (half copied, damaged, a link...),
+        and why."""
+        links = {path: "a symbolic link, never read" for path in self.links}
+        return links if self._merge is None else {**links, **self._merge.problems}
 
     def missing_devices(self) -> list[SeenDevice]:
         """The devices whose records were merged here before but whose file is no longer in
