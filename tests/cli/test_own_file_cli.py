@@ -131,3 +131,40 @@ def test_a_linked_device_file_is_named_once_and_never_read(
     shown = json.loads(cli("devices", "--json").out)
     assert [d["this"] for d in shown["devices"]] == [True]
     assert {u["file"] for u in shown["unread_files"]} == {str(link)}
+
+
+# -- this computer's own file: adopted with triggers, replaced, shared with another ----------
+
+
+def _single_file_with_triggers(data_dir: Path) -> None:
+    import sqlite3
+
+    from backroutine.core.history import DB_NAME
+
+    with HistoryStore.open(data_dir) as store:
+        store.add_checkin(at=DAY, pain=4)
+    with sqlite3.connect(data_dir / DB_NAME) as db:
+        db.execute(
+            "CREATE TRIGGER eat AFTER INSERT ON checkins"
+            " BEGIN DELETE FROM checkins WHERE id = NEW.id; END"
+        )
+        db.execute(
+            "CREATE TRIGGER erase AFTER INSERT ON red_flag_answers"
+            " BEGIN DELETE FROM red_flag_answers; END"
+        )
+    db.close()
+
+
+def test_an_adopted_file_with_a_trigger_keeps_the_check_in_and_the_emergency(
+    cli: Callable, data_dir: Path
+) -> None:
+    _single_file_with_triggers(data_dir)
+    shared = cli("devices", "--share")
+    assert shared.code == 0 and "trigger eat, trigger erase" in shared.err
+    saved = cli("checkin", "--pain", "6")
+    assert saved.code == 0 and "Saved" in saved.out
+    assert [c["pain"] for c in json.loads(cli("history", "--json").out)["checkins"]] == [6, 4]
+    assert cli("safety", "--yes", "saddle_numbness").code == 0
+    status = json.loads(cli("status", "--json").out)
+    assert status["urgency"] == "emergency" and status["pain"] == 6
+    assert cli("play", "gentle-morning-ease", "--plain").code == 3  # held by the emergency

@@ -71,12 +71,12 @@ def clean_name(name: str) -> str:
     return name
 
 
-def stored_name(name: object) -> str:
-    """Another computer's name (or a file name) as this computer keeps it (the seen/ files):
-    every control and bidirectional character written out as \\x1b, \\u202e..., on one line,
-    and at most 100 characters, so that nothing kept can reach a terminal as a code."""
+def stored_name(name: object, limit: int = 100) -> str:
+    """Another computer's name (or a file's path) as this computer keeps it (the seen/
+    files): every control and bidirectional character written out as \\x1b, \\u202e..., on
+    one line, and at most `limit` characters, so that nothing kept can reach a terminal."""
     text = escaped(str(name), one_line=True)
-    return text if len(text) <= 100 else f"{text[:99]}…"
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def is_device_id(text: str) -> bool:

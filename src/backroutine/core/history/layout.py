@@ -131,12 +131,18 @@ def adopt_single_file(data_dir: Path, own: Path) -> str | None:
                 raise _Damaged(str(exc)) from None  # the caller moves it aside, as always
             raise HistoryError(f"the history {legacy} could not be copied ({exc})") from None
         os.chmod(temporary, 0o600)
-        _connect_file(temporary).close()  # checked, migrated (ids given), no journal left
+        # Checked, cleaned of triggers and views the app did not make (the old file keeps
+        # them: it is kept as it was), migrated (ids given), no journal left.
+        cleaned: list[str] = []
+        _connect_file(temporary, notices=cleaned, kept=f"{legacy} (renamed below)").close()
         os.rename(temporary, own)
     moved = _keep_aside(legacy)
+    removed = " ".join(cleaned).replace(f"{legacy} (renamed below)", str(moved))
+    removed = removed.replace(str(temporary), str(legacy))
     return (
         f"Your history was moved to {own} so that several computers can share this folder "
         f"(each writes a file of its own); the old file is kept as {moved}."
+        + (f" {removed}" if removed else "")
     )
 
 

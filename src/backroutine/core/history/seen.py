@@ -81,7 +81,7 @@ class SeenDevices:
         for device, (name, records, file) in present.items():
             if is_device_id(device):
                 # Names come from other computers' files: kept escaped, never as codes.
-                known[device] = SeenDevice(device, stored_name(name), records, stored_name(file))
+                known[device] = SeenDevice(device, stored_name(name), records, stored_name(file, 4096))
         notices = []
         for seen in known.values():
             if seen.id in files:
@@ -113,7 +113,7 @@ class SeenDevices:
                         id=str(item["id"]),
                         name=stored_name(item["name"]),  # an older version kept it raw
                         records=int(item["records"]),
-                        file=stored_name(item["file"]),
+                        file=stored_name(item["file"], 4096),
                         gone_since=None if item["gone_since"] is None else str(item["gone_since"]),
                         told=bool(item["told"]),
                     )

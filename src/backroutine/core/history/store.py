@@ -316,11 +316,13 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
         if self.read_only is not None:
             raise HistoryError(f"the history is open read-only ({self.read_only})")
         refuse_link(self.path)
+        notices: list[str] = []  # a trigger added since the first open is cleaned (own.py)
+        connect = _connect_file if self.device else _connect
         try:
-            connection = _connect_file(self.path) if self.device else _connect(self.path)
+            connection = connect(self.path, notices=notices)
         except _Damaged as exc:
             raise HistoryError(f"the history {self.path} cannot be used ({exc})") from None
-        store = HistoryStore(self.path, connection, [])
+        store = HistoryStore(self.path, connection, notices)
         if self._merge is not None and self.device is not None:
             store.device = self.device
             store._merge = Merge(self._merge.data_dir, self.path, self.device.id, store.notices)
