@@ -168,3 +168,53 @@ def test_an_adopted_file_with_a_trigger_keeps_the_check_in_and_the_emergency(
     status = json.loads(cli("status", "--json").out)
     assert status["urgency"] == "emergency" and status["pain"] == 6
     assert cli("play", "gentle-morning-ease", "--plain").code == 3  # held by the emergency
+
+
+def test_two_computers_with_one_id_are_found_and_this_one_gets_its_own_keeping_its_records(
+    cli: Callable, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    first, second = tmp_path / "config", tmp_path / "config-copy"
+    (data_dir / "history").mkdir(parents=True)
+    assert cli("checkin", "--pain", "3", "--date", "2026-03-01").code == 0
+    shutil.copytree(first, second)  # the config folder copied to a second computer
+    assert cli("checkin", "--pain", "4", "--date", "2026-03-02").code == 0
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(second))
+    refused = cli("checkin", "--pain", "5", "--date", "2026-03-03")
+    assert refused.code == 1 and "Saved" not in refused.out
+    assert "nothing was saved: another computer writes this computer's history" in refused.err
+    assert "backroutine devices" in refused.err
+    shown = cli("devices", "--json")
+    assert shown.code == 0 and "now has an id of its own" in shown.err
+    new_id = json.loads(shown.out)["this_device"]["id"]
+    assert new_id == this_device().id
+    assert (data_dir / "history" / f"{new_id}.sqlite3").is_file()
+    saved = cli("checkin", "--pain", "5", "--date", "2026-03-03")
+    assert saved.code == 0 and "Saved" in saved.out
+    pains = [c["pain"] for c in json.loads(cli("history", "--json").out)["checkins"]]
+    assert pains == [5, 4, 3]  # every record, each once
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(first))  # the first computer goes on as before
+    again = cli("checkin", "--pain", "6")
+    assert again.code == 0 and "Saved" in again.out
+    pains = [c["pain"] for c in json.loads(cli("history", "--json").out)["checkins"]]
+    assert pains == [6, 5, 4, 3]
+
+
+def test_an_unreadable_device_json_is_kept_aside_said_and_replaced_by_a_new_id(
+    cli: Callable, data_dir: Path, tmp_path: Path
+) -> None:
+    (data_dir / "history").mkdir(parents=True)
+    assert cli("checkin", "--pain", "3").code == 0
+    config = tmp_path / "config" / "backroutine"
+    old_id = this_device().id
+    (config / "device.json").write_text('{"id": "half a fi', encoding="utf-8")
+    result = cli("checkin", "--pain", "4")
+    assert result.code == 0 and "Saved" in result.out
+    assert "could not be read" in result.err and "gets a new id" in result.err
+    kept = list(config.glob("device.json.unreadable-*"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == '{"id": "half a fi'
+    assert this_device().id != old_id
+    assert "could not be read" not in cli("status").err  # said once
+    pains = sorted(c["pain"] for c in json.loads(cli("history", "--json").out)["checkins"])
+    assert pains == [3, 4]  # the old id's records are still shown

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backroutine.core.device import Device
-from backroutine.core.history import DB_NAME, HistoryStore
+from backroutine.core.history import DB_NAME, HistoryError, HistoryStore
 from backroutine.core.history.layout import device_path, source_files
 from backroutine.core.history.own import app_schema
 
@@ -190,3 +190,130 @@ def test_a_file_without_one_of_the_app_s_tables_is_moved_aside(tmp_path: Path) -
         assert any("meta is missing" in notice for notice in store.notices)
         store.add_checkin(at=NOW, pain=3)
         assert [c.pain for c in store.checkins()] == [3]
+
+
+# -- before each write: the file opened, and this computer's alone ---------------------------
+
+
+def replace_with_copy(path: Path) -> None:
+    """What a sync engine or a restore does: a new file renamed over the old name."""
+    copy = path.with_name(path.name + ".new")
+    copy.write_bytes(path.read_bytes())
+    os.replace(copy, path)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_replaced_own_file_is_never_written_into_and_the_write_says_so(
+    tmp_path: Path, shared: bool
+) -> None:
+    store = HistoryStore.open(tmp_path, device=ME if shared else None)
+    try:
+        store.add_checkin(at=NOW, pain=4)
+        path = store.path
+        replace_with_copy(path)
+        with pytest.raises(HistoryError, match="nothing was saved: .* was replaced"):
+            store.add_checkin(at=NOW + timedelta(hours=1), pain=9)
+    finally:
+        store.close()
+    with HistoryStore.open(tmp_path, device=ME if shared else None) as again:
+        assert [c.pain for c in again.checkins()] == [4]  # nothing half-written anywhere
+
+
+def test_a_removed_own_file_is_never_written_into(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        store.add_checkin(at=NOW, pain=4)
+        store.path.unlink()
+        with pytest.raises(HistoryError, match="nothing was saved: .* was removed"):
+            store.add_checkin(at=NOW + timedelta(hours=1), pain=9)
+
+
+def test_the_writer_keeps_a_session_it_could_not_write_into_a_replaced_file(
+    tmp_path: Path,
+) -> None:
+    from backroutine.core.writer import HistoryWriter
+
+    notices: list[str] = []
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        writer = HistoryWriter(store.reopen(), on_notice=notices.append, sleep=lambda s: None,
+                               owns_store=True)  # fmt: skip
+        writer.submit(lambda s: s.add_checkin(at=NOW, pain=4), what="the first check-in")
+        assert writer.drain(5)
+        replace_with_copy(store.path)
+        writer.submit(lambda s: s.add_checkin(at=NOW + timedelta(hours=1), pain=6),
+                      what="the session just played")  # fmt: skip
+        assert not writer.drain(0.3)  # kept, not dropped, not written into the old inode
+        assert writer.pending == 1
+        assert writer.trouble is not None and "was replaced" in writer.trouble
+        assert writer.close(0.1) == ["the session just played"]
+    assert any("was replaced" in notice for notice in notices)
+
+
+def test_save_checkin_never_says_saved_for_a_replaced_file(tmp_path: Path) -> None:
+    from backroutine.services.checkins import save_checkin
+
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        store.add_checkin(at=NOW, pain=4)
+        replace_with_copy(store.path)
+        report = save_checkin(store, pain=7, now=lambda: NOW + timedelta(hours=1))
+    assert not report.saved and report.text.startswith("Not saved")
+
+
+def foreign_writer(path: Path) -> None:
+    """Another computer with this id wrote the file: its token, never noted here."""
+    tamper(
+        path,
+        "INSERT INTO meta (key, value) VALUES ('writer', 'f' || hex(randomblob(16)))"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+
+
+def test_a_file_written_by_another_computer_with_this_id_is_not_written(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        store.add_checkin(at=NOW, pain=4)
+    foreign_writer(device_path(tmp_path, ME.id))
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        assert store.same_id
+        assert any("uses the same id" in notice for notice in store.notices)
+        with pytest.raises(HistoryError, match="nothing was saved: another computer writes"):
+            store.add_checkin(at=NOW + timedelta(hours=1), pain=6)
+        assert [c.pain for c in store.checkins()] == [4]  # still read, and shown
+
+
+def test_this_computer_s_own_processes_never_look_like_another_computer(tmp_path: Path) -> None:
+    first = HistoryStore.open(tmp_path, device=ME)
+    second = HistoryStore.open(tmp_path, device=ME)
+    try:
+        for hour in range(4):  # taking turns: each one's token replaces the other's
+            (first if hour % 2 else second).add_checkin(at=NOW + timedelta(hours=hour), pain=3)
+        writer = first.reopen()
+        writer.add_checkin(at=NOW + timedelta(hours=5), pain=2)
+        writer.close()
+        first.add_checkin(at=NOW + timedelta(hours=6), pain=2)
+    finally:
+        first.close()
+        second.close()
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        assert not store.same_id and len(store.checkins()) == 6
+
+
+def test_a_new_id_keeps_every_record_and_leaves_the_old_file_as_it_was(tmp_path: Path) -> None:
+    from backroutine.core.device import this_device
+    from backroutine.core.history.shared import give_new_id
+
+    me = this_device()
+    with HistoryStore.open(tmp_path, device=me) as store:
+        store.add_checkin(at=NOW, pain=4)
+        store.save_red_flags(["saddle_numbness"], at=NOW)
+    old = device_path(tmp_path, me.id)
+    foreign_writer(old)
+    before = old.read_bytes()
+    new, said = give_new_id(tmp_path, me)
+    assert new.id != me.id and new.name == me.name and this_device() == new
+    assert old.read_bytes() == before and str(old) in said
+    with HistoryStore.open(tmp_path) as store:
+        assert store.device == new and not store.same_id
+        store.add_checkin(at=NOW + timedelta(hours=1), pain=5)
+        assert [c.pain for c in store.checkins()] == [4, 5]  # shown once, not twice
+        assert store.red_flags().yes == {"saddle_numbness"}
+        mine = store._read("SELECT pain FROM checkins ORDER BY id", (), own=True)
+        assert [row[0] for row in mine] == [4, 5]  # carried over into its own file

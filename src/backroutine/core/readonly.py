@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from backroutine.core.device import this_device
+from backroutine.core.device import take_notices, this_device
 from backroutine.core.history import (
     DB_NAME,
     SCHEMA_VERSION,
@@ -66,7 +66,7 @@ def _shared_read_only(folder: Path, why: str) -> HistoryStore:
     refuse_linked_folder(history_folder(folder))
     refuse_link(path)
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    notices: list[str] = []
+    notices: list[str] = take_notices()  # a bad device.json kept aside, said once
     try:
         if path.is_file():
             source = _connect_read_only(path)

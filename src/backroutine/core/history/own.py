@@ -24,7 +24,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from backroutine.core.history.common import _SIDE_SUFFIXES, _Damaged
+from backroutine.core.history.common import _SIDE_SUFFIXES, HistoryError, _Damaged
 from backroutine.core.history.schema import _MIGRATIONS
 from backroutine.core.text import escaped
 
@@ -139,3 +139,70 @@ def _keep_copy(connection: sqlite3.Connection, path: Path) -> Path:
             raise
         return target
     raise AssertionError("unreachable")  # itertools.count never ends
+
+
+# -- before each write: still the file opened, and written by this computer alone -------------
+
+Identity = tuple[int, int]  # (st_dev, st_ino): the file itself, whatever its name
+
+
+def identity(path: Path) -> Identity | None:
+    """The file at `path` as opened (None when there is none: a history held in memory)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def check_same_file(path: Path, opened: Identity) -> None:
+    """HistoryError when the file at `path` is no longer the one opened: replaced (a sync
+    engine, a restore, another computer using this id) or removed. SQLite would go on writing
+    into the old file, which nothing reads any more, and every write would look saved."""
+    now = identity(path)
+    if now == opened:
+        return
+    what = "removed" if now is None else "replaced by another file"
+    raise HistoryError(
+        f"nothing was saved: the history {path} was {what} since backroutine opened it (by a "
+        "sync, a restore, or another computer using this computer's id), and backroutine "
+        "never writes into a file that is no longer in the folder. Start backroutine again "
+        "to use the file now there (run `backroutine devices` to see who writes it)"
+    )
+
+
+SAME_ID = (
+    "another computer writes this computer's history file {path} (it uses the same id: a "
+    "copied config folder or a restored backup), so both would lose each other's records. "
+    "Nothing is written into it: run `backroutine devices` to give this computer an id of its "
+    "own (every record is kept)"
+)
+
+
+def written_by_another(connection: sqlite3.Connection, device_id: str) -> bool:
+    """Whether the file's last writer token (meta 'writer') is one this computer never noted."""
+    from backroutine.core.device import known_writers
+
+    row = connection.execute("SELECT value FROM meta WHERE key = 'writer'").fetchone()
+    return row is not None and str(row[0]) not in known_writers(device_id)
+
+
+def claim(connection: sqlite3.Connection, path: Path, device_id: str, token: str) -> bool:
+    """Inside a write transaction, before its first write: HistoryError when another computer
+    wrote the file; else put this store's token in it (noted in the config folder first).
+    True once the token is in the file (nothing more to do for this store)."""
+    from backroutine.core.device import remember_writer
+
+    row = connection.execute("SELECT value FROM meta WHERE key = 'writer'").fetchone()
+    if row is not None and row[0] == token:
+        return True
+    if written_by_another(connection, device_id):
+        raise HistoryError(f"nothing was saved: {SAME_ID.format(path=path)}")
+    if not remember_writer(device_id, token):
+        return False  # a config folder that cannot be written: the file is left as it was
+    connection.execute(
+        "INSERT INTO meta (key, value) VALUES ('writer', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (token,),
+    )
+    return True

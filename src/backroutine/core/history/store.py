@@ -57,6 +57,9 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
 
     # This computer, when the data folder is shared by several (layout.py); else None.
     device: Device | None = None
+    # Another computer writes this computer's file (the same id, own.py): no write goes in
+    # until `backroutine devices` gives this computer an id of its own (shared.give_new_id).
+    same_id: bool = False
     # The device files that are symbolic links, left out of the merge (shared.py).
     links: list[Path] = []  # noqa: RUF012 (replaced, never changed in place)
 
@@ -323,6 +326,7 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
         except _Damaged as exc:
             raise HistoryError(f"the history {self.path} cannot be used ({exc})") from None
         store = HistoryStore(self.path, connection, notices)
+        store.owner = self.owner
         if self._merge is not None and self.device is not None:
             store.device = self.device
             store._merge = Merge(self._merge.data_dir, self.path, self.device.id, store.notices)
