@@ -317,3 +317,31 @@ def test_a_new_id_keeps_every_record_and_leaves_the_old_file_as_it_was(tmp_path:
         assert store.red_flags().yes == {"saddle_numbness"}
         mine = store._read("SELECT pain FROM checkins ORDER BY id", (), own=True)
         assert [row[0] for row in mine] == [4, 5]  # carried over into its own file
+
+
+def test_thousands_of_device_files_are_capped_to_the_newest_with_a_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backroutine.core.history import layout
+
+    monkeypatch.setattr(layout, "MAX_FILES", 3)
+    for number in range(5):
+        peer = Device(f"{number}" * 32, f"peer {number}")
+        with HistoryStore.open(tmp_path, device=peer) as store:
+            store.add_checkin(at=NOW + timedelta(hours=number), pain=number)
+        path = device_path(tmp_path, peer.id)
+        os.utime(path, ns=(number * 10**9, number * 10**9))  # the oldest first
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        said = " ".join(store.notices)
+        # Six with this computer's own (the newest: just made, and always read).
+        assert "holds 6 history files" in said and "only the 3 most recently changed" in said
+        assert "no longer in the folder" not in said  # left out is not gone
+        assert sorted(c.pain for c in store.checkins()) == [3, 4]
+        assert len(source_files(tmp_path)) == 3
+    with HistoryStore.open(tmp_path, device=ME) as store:  # back to 3 files: all read
+        for number in "012":
+            device_path(tmp_path, number * 32).unlink()
+        os.utime(device_path(tmp_path, "3" * 32))  # changed now: no longer the oldest
+        assert sorted(c.pain for c in store.checkins()) == [3, 4]
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        assert not any("history files" in notice for notice in store.notices)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from backroutine.core.device import config_dir, is_device_id, stored_name
+from backroutine.core.history.layout import present_devices
 
 SEEN_FOLDER = "seen"
 
@@ -83,8 +84,15 @@ class SeenDevices:
                 # Names come from other computers' files: kept escaped, never as codes.
                 known[device] = SeenDevice(device, stored_name(name), records, stored_name(file, 4096))
         notices = []
+        everything: set[str] | None = None
         for seen in known.values():
-            if seen.id in files:
+            there = seen.id in files
+            if not there:
+                # Past layout.MAX_FILES a file is there but not read: not gone either.
+                if everything is None:
+                    everything = present_devices(self.data_dir)
+                there = seen.id in everything
+            if there:
                 if seen.id not in present and seen.gone_since is not None:
                     seen.gone_since, seen.told = None, False  # back, not read just now
                 continue

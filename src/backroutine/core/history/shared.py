@@ -24,12 +24,14 @@ from backroutine.core.history.files import (
     linked_files,
     refuse_linked_folder,
 )
+from backroutine.core.history import layout
 from backroutine.core.history.layout import (
     _silently_removed,
     adopt_single_file,
     device_path,
     history_folder,
     is_source_name,
+    too_many,
 )
 from backroutine.core.history import own as own_file
 from backroutine.core.history.merge import Merge
@@ -60,6 +62,16 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
     store.device = device
     store.owner = device.id  # its writes are checked for another writer with this id
     store._merge = Merge(folder, own, device.id, notices)
+    count = too_many(folder)
+    if count is not None:
+        notices.append(
+            f"The folder {history_folder(folder)} holds {count} history files, more than "
+            f"computers sharing a history make: only the {layout.MAX_FILES} most recently "
+            "changed are read, so that every command still answers at once; the other "
+            f"{count - layout.MAX_FILES} "
+            "are left out (their records are not shown). Move away the files that do not "
+            "belong there."
+        )
     store.links = links_left_out(folder, own)
     notices.extend(
         f"Left out: {path} is a link; backroutine never reads a history through a link (it "
