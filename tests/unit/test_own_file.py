@@ -24,8 +24,7 @@ EAT_CHECKINS = (
     "CREATE TRIGGER eat AFTER INSERT ON checkins BEGIN DELETE FROM checkins WHERE id = NEW.id; END"
 )
 ERASE_ANSWERS = (
-    "CREATE TRIGGER erase AFTER INSERT ON red_flag_answers"
-    " BEGIN DELETE FROM red_flag_answers; END"
+    "CREATE TRIGGER erase AFTER INSERT ON red_flag_answers BEGIN DELETE FROM red_flag_answers; END"
 )
 ENDLESS_VIEW = (
     "CREATE VIEW endless AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
@@ -211,7 +210,7 @@ def test_a_replaced_own_file_is_never_written_into_and_the_write_says_so(
         store.add_checkin(at=NOW, pain=4)
         path = store.path
         replace_with_copy(path)
-        with pytest.raises(HistoryError, match="nothing was saved: .* was replaced"):
+        with pytest.raises(HistoryError, match=r"nothing was saved: .* was replaced"):
             store.add_checkin(at=NOW + timedelta(hours=1), pain=9)
     finally:
         store.close()
@@ -223,7 +222,7 @@ def test_a_removed_own_file_is_never_written_into(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path, device=ME) as store:
         store.add_checkin(at=NOW, pain=4)
         store.path.unlink()
-        with pytest.raises(HistoryError, match="nothing was saved: .* was removed"):
+        with pytest.raises(HistoryError, match=r"nothing was saved: .* was removed"):
             store.add_checkin(at=NOW + timedelta(hours=1), pain=9)
 
 

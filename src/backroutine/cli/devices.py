@@ -68,15 +68,19 @@ def cmd_devices(args: argparse.Namespace) -> int:
         return EXIT_OK
     if view.shared:
         count = len(view.devices)
-        print(f"The history in {_shown(view.folder)} is kept by {count} computer{'s'[: count != 1]}:")
+        print(
+            f"The history in {_shown(view.folder)} is kept by {count} computer{'s'[: count != 1]}:"
+        )
     else:
         print(
-            f"The history in {_shown(view.folder)} is this computer's alone (one file). To share it "
-            "with another computer, see `backroutine devices --help`."
+            f"The history in {_shown(view.folder)} is this computer's alone (one file). To "
+            "share it with another computer, see `backroutine devices --help`."
         )
     print("\n".join(table_lines([_row(summary) for summary in view.devices])))
     for path, why in view.unread.items():
-        print(f"Not read just now: {_shown(path)} ({_shown(why)}); it is read again when it changes.")
+        print(
+            f"Not read just now: {_shown(path)} ({_shown(why)}); it is read again when it changes."
+        )
     for seen in view.missing:
         print(
             f"No longer in the folder: the history of {_shown(seen.name)} ({seen.records} "

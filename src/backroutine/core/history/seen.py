@@ -82,7 +82,9 @@ class SeenDevices:
         for device, (name, records, file) in present.items():
             if is_device_id(device):
                 # Names come from other computers' files: kept escaped, never as codes.
-                known[device] = SeenDevice(device, stored_name(name), records, stored_name(file, 4096))
+                known[device] = SeenDevice(
+                    device, stored_name(name), records, stored_name(file, 4096)
+                )
         notices = []
         everything: set[str] | None = None
         for seen in known.values():

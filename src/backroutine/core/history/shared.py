@@ -16,6 +16,8 @@ from backroutine.core.device import (
     take_notices,
     this_device,
 )
+from backroutine.core.history import layout
+from backroutine.core.history import own as own_file
 from backroutine.core.history.common import DB_NAME, HistoryError, _Damaged
 from backroutine.core.history.connect import _connect_file, open_or_start_anew, opening_in
 from backroutine.core.history.files import (
@@ -24,7 +26,6 @@ from backroutine.core.history.files import (
     linked_files,
     refuse_linked_folder,
 )
-from backroutine.core.history import layout
 from backroutine.core.history.layout import (
     _silently_removed,
     adopt_single_file,
@@ -33,7 +34,6 @@ from backroutine.core.history.layout import (
     is_source_name,
     too_many,
 )
-from backroutine.core.history import own as own_file
 from backroutine.core.history.merge import Merge
 
 if TYPE_CHECKING:
