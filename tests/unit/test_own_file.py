@@ -244,7 +244,8 @@ def test_the_writer_keeps_a_session_it_could_not_write_into_a_replaced_file(
         assert writer.pending == 1
         assert writer.trouble is not None and "was replaced" in writer.trouble
         assert writer.close(0.1) == ["the session just played"]
-    assert any("was replaced" in notice for notice in notices)
+    assert any("This session is not being saved" in n and "was replaced" in n for n in notices)
+    assert not any("written as soon as it can be" in notice for notice in notices)
 
 
 def test_save_checkin_never_says_saved_for_a_replaced_file(tmp_path: Path) -> None:

@@ -79,7 +79,8 @@ def name_this_device(data_dir: Path, name: str) -> Device:
     device = rename_device(name)
     if is_shared(data_dir) and history_exists(data_dir):
         with HistoryStore.open(data_dir, device=device) as store:
-            name_file(store, device)
+            if not store.same_id:  # else devices_view gives a new id first, with this name
+                name_file(store, device)
     return device
 
 

@@ -167,7 +167,8 @@ def check_same_file(path: Path, opened: Identity) -> None:
         f"nothing was saved: the history {path} was {what} since backroutine opened it (by a "
         "sync, a restore, or another computer using this computer's id), and backroutine "
         "never writes into a file that is no longer in the folder. Start backroutine again "
-        "to use the file now there (run `backroutine devices` to see who writes it)"
+        "to use the file now there (run `backroutine devices` to see who writes it)",
+        lasting=True,
     )
 
 
@@ -197,7 +198,7 @@ def claim(connection: sqlite3.Connection, path: Path, device_id: str, token: str
     if row is not None and row[0] == token:
         return True
     if written_by_another(connection, device_id):
-        raise HistoryError(f"nothing was saved: {SAME_ID.format(path=path)}")
+        raise HistoryError(f"nothing was saved: {SAME_ID.format(path=path)}", lasting=True)
     if not remember_writer(device_id, token):
         return False  # a config folder that cannot be written: the file is left as it was
     connection.execute(
