@@ -345,3 +345,33 @@ def test_thousands_of_device_files_are_capped_to_the_newest_with_a_notice(
         assert sorted(c.pain for c in store.checkins()) == [3, 4]
     with HistoryStore.open(tmp_path, device=ME) as store:
         assert not any("history files" in notice for notice in store.notices)
+
+
+def test_a_read_only_history_is_read_without_its_triggers_and_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    from backroutine.core.history.schema import _MIGRATIONS
+    from backroutine.core.readonly import open_read_only
+
+    path = tmp_path / DB_NAME
+    with sqlite3.connect(path) as db:  # an older backroutine's file (schema 5), hand-edited
+        for step in _MIGRATIONS[:5]:
+            for statement in step:
+                db.execute(statement)
+        db.execute("PRAGMA user_version = 5")
+        db.execute(
+            "INSERT INTO checkins (at, pain, created_at) VALUES (?, 4, ?)",
+            ("2026-03-02T09:00:00+01:00", "2026-03-02T09:00:00+01:00"),
+        )
+        # The migration to schema 6 gives every row a uid with an UPDATE: this stops it.
+        db.execute(
+            "CREATE TRIGGER stop BEFORE UPDATE ON checkins BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
+    db.close()
+    before = path.read_bytes()
+    store = open_read_only(tmp_path, "the disk is read-only")
+    try:
+        assert [c.pain for c in store.checkins()] == [4]
+    finally:
+        store.close()
+    assert path.read_bytes() == before

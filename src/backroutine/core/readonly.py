@@ -19,6 +19,7 @@ from backroutine.core.history import (
     HistoryError,
     HistoryStore,
     migrate,
+    own,
     refuse_link,
 )
 from backroutine.core.history.files import refuse_linked_folder
@@ -39,6 +40,7 @@ def open_read_only(data_dir: Path, why: str) -> HistoryStore:
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     try:
         source.backup(memory)
+        _without_strangers(memory, path)
         (version,) = memory.execute("PRAGMA user_version").fetchone()
         notices = []
         if version < SCHEMA_VERSION:
@@ -74,6 +76,7 @@ def _shared_read_only(folder: Path, why: str) -> HistoryStore:
                 source.backup(memory)
             finally:
                 source.close()
+        _without_strangers(memory, path)
         (version,) = memory.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
             raise HistoryError(f"the history {path} was written by a newer backroutine")
@@ -89,6 +92,13 @@ def _shared_read_only(folder: Path, why: str) -> HistoryStore:
         store.close()
         raise HistoryError(f"there is no history to read in {folder} ({why})")
     return store
+
+
+def _without_strangers(memory: sqlite3.Connection, path: Path) -> None:
+    """The copy in memory without the triggers and views the app did not make (own.py): the
+    migration's UPDATEs would fire a trigger, and a view could stand for a table. The file is
+    left as it is (it is cleaned, and said, when it is next opened to be written)."""
+    own.clean(memory, path, [], kept=str(path))
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
