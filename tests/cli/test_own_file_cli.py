@@ -131,6 +131,9 @@ def test_a_linked_device_file_is_named_once_and_never_read(
     shown = json.loads(cli("devices", "--json").out)
     assert [d["this"] for d in shown["devices"]] == [True]
     assert {u["file"] for u in shown["unread_files"]} == {str(link)}
+    text = cli("devices").out
+    assert f"Left out: {link} is a link (never read)." in text
+    assert "Not read just now" not in text  # a link is not a file still being copied
 
 
 # -- this computer's own file: adopted with triggers, replaced, shared with another ----------

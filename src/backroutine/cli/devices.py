@@ -77,7 +77,11 @@ def cmd_devices(args: argparse.Namespace) -> int:
             "share it with another computer, see `backroutine devices --help`."
         )
     print("\n".join(table_lines([_row(summary) for summary in view.devices])))
+    for path in view.links:
+        print(f"Left out: {_shown(path)} is a link (never read).")
     for path, why in view.unread.items():
+        if path in view.links:
+            continue
         print(
             f"Not read just now: {_shown(path)} ({_shown(why)}); it is read again when it changes."
         )

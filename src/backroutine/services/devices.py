@@ -22,6 +22,7 @@ class DevicesView:
     devices: list[DeviceSummary] = field(default_factory=list)
     unread: dict[Path, str] = field(default_factory=dict)  # files left out now, and why
     missing: list[SeenDevice] = field(default_factory=list)  # seen before, their file gone
+    links: list[Path] = field(default_factory=list)  # device files that are links: never read
     notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -66,6 +67,7 @@ def devices_view(data_dir: Path) -> DevicesView:
         view.notices = [*notices, *(notice for notice in store.notices if notice not in notices)]
         view.devices = store.devices()
         view.unread = store.unread_files()
+        view.links = list(store.links)
         view.missing = store.missing_devices()
     for summary in view.devices:
         if summary.this:
