@@ -50,7 +50,7 @@ def test_share_moves_the_single_file_into_this_computer_s(cli: Callable, data_di
 
 def test_a_bad_name_is_refused(cli: Callable, data_dir: Path) -> None:
     result = cli("devices", "--name", "   ")
-    assert result.code == 1 and "empty" in result.err
+    assert result.code == 2 and "empty" in result.err  # a bad value: a usage error
 
 
 def test_a_computer_whose_file_is_gone_is_said_once_then_listed(

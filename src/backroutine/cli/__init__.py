@@ -38,6 +38,7 @@ from backroutine.cli.common import (
     data_dir_option,
 )
 from backroutine.cli.parsing import Commands
+from backroutine.core.text import escaped
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -83,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except UserError as exc:
-        print(f"backroutine: {exc}", file=sys.stderr)
+        # Messages quote file names and names from the synced folder: never raw codes.
+        print(f"backroutine: {escaped(str(exc))}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("backroutine: interrupted", file=sys.stderr)
@@ -98,12 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if history is not None and isinstance(exc, history.HistoryError):
             # The history cannot be used (locked too long, a full or read-only disk...): the
             # message says what and what to do; nothing half-written was kept.
-            print(f"backroutine: {exc}", file=sys.stderr)
+            print(f"backroutine: {escaped(str(exc))}", file=sys.stderr)
             return EXIT_INVALID
         if os.environ.get("BACKROUTINE_DEBUG"):
             raise
         print(
-            f"backroutine: unexpected error: {type(exc).__name__}: {exc}\n"
+            f"backroutine: unexpected error: {type(exc).__name__}: {escaped(str(exc))}\n"
             "This is a bug in backroutine; please report it. Run again with "
             "BACKROUTINE_DEBUG=1 to see the details.",
             file=sys.stderr,

@@ -90,10 +90,9 @@ def open_history(
     except HistoryError as exc:
         read_only = _read_only_history(folder, str(exc), problems)
         if read_only is None:
-            print(f"backroutine: this session will not be recorded: {exc}", file=sys.stderr)
+            say_notices([f"this session will not be recorded: {exc}"])
         return read_only
-    for notice in store.notices:
-        print(f"backroutine: {notice}", file=sys.stderr)
+    say_notices(store.notices)
     store.on_wait = _say_waiting
     return store
 
@@ -110,17 +109,26 @@ def _read_only_history(folder: Path, why: str, problems: list[str] | None) -> Hi
         if problems is not None:
             problems.append(str(exc))
         return None
-    print(
-        f"backroutine: the history cannot be written ({why}); it is read as it is, and nothing "
-        "new is saved until that is fixed",
-        file=sys.stderr,
+    say_notices(
+        [
+            f"the history cannot be written ({why}); it is read as it is, and nothing new is "
+            "saved until that is fixed"
+        ]
     )
-    for notice in store.notices:
-        print(f"backroutine: {notice}", file=sys.stderr)
+    say_notices(store.notices)
     if problems is not None:
         problems.append(f"Your history cannot be written ({why}): it is shown as it is, and new "
                         "check-ins and sessions are not saved until that is fixed.")  # fmt: skip
     return store
+
+
+def say_notices(notices: list[str]) -> None:
+    """The history's notices on stderr, each escaped: they quote file names and other
+    computers' names, which come from the synced folder and may hold terminal codes."""
+    from backroutine.core.text import escaped
+
+    for notice in notices:
+        print(f"backroutine: {escaped(notice)}", file=sys.stderr)
 
 
 def _say_waiting() -> None:

@@ -4,10 +4,18 @@ kept in step by a file-sync engine (Syncthing, Nextcloud, Dropbox...), and namin
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
-from backroutine.cli.common import EXIT_OK, UserError, data_dir, print_json, table_lines
+from backroutine.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UserError,
+    data_dir,
+    print_json,
+    say_notices,
+    table_lines,
+)
+from backroutine.core.text import escaped
 
 if TYPE_CHECKING:
     from backroutine.cli.parsing import Commands
@@ -35,7 +43,7 @@ def _options(sub: argparse.ArgumentParser) -> None:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    from backroutine.core.device import DeviceError
+    from backroutine.core.device import DeviceError, DeviceNameError
     from backroutine.core.history import HistoryError
     from backroutine.services.devices import devices_view, name_this_device, share
 
@@ -44,37 +52,46 @@ def cmd_devices(args: argparse.Namespace) -> int:
         if args.name is not None:
             device = name_this_device(folder, args.name)
             if not args.json:
-                print(f"This computer is now called {device.name}.")
+                print(f"This computer is now called {_shown(device.name)}.")
         if args.share:
-            for notice in share(folder):
-                print(f"backroutine: {notice}", file=sys.stderr)
+            say_notices(share(folder))
         view = devices_view(folder)
+    except DeviceNameError as exc:
+        raise UserError(str(exc), EXIT_USAGE) from None
     except DeviceError as exc:
         raise UserError(str(exc)) from None
     except HistoryError as exc:
         raise UserError(f"the history cannot be read: {exc}") from None
-    for notice in view.notices:
-        print(f"backroutine: {notice}", file=sys.stderr)
+    say_notices(view.notices)
     if args.json:
         print_json(view.to_dict())
         return EXIT_OK
     if view.shared:
         count = len(view.devices)
-        print(f"The history in {view.folder} is kept by {count} computer{'s'[: count != 1]}:")
+        print(
+            f"The history in {_shown(view.folder)} is kept by {count} computer{'s'[: count != 1]}:"
+        )
     else:
         print(
-            f"The history in {view.folder} is this computer's alone (one file). To share it "
-            "with another computer, see `backroutine devices --help`."
+            f"The history in {_shown(view.folder)} is this computer's alone (one file). To "
+            "share it with another computer, see `backroutine devices --help`."
         )
     print("\n".join(table_lines([_row(summary) for summary in view.devices])))
+    for path in view.links:
+        print(f"Left out: {_shown(path)} is a link (never read).")
     for path, why in view.unread.items():
-        print(f"Not read just now: {path} ({why}); it is read again when it changes.")
+        if path in view.links:
+            continue
+        print(
+            f"Not read just now: {_shown(path)} ({_shown(why)}); it is read again when it changes."
+        )
     for seen in view.missing:
         print(
-            f"No longer in the folder: the history of {seen.name} ({seen.records} "
-            f"record{'s'[: seen.records != 1]} not shown, missing since {seen.gone_since[:10]})."
+            f"No longer in the folder: the history of {_shown(seen.name)} ({seen.records} "
+            f"record{'s'[: seen.records != 1]} not shown, missing since "
+            f"{_shown(seen.gone_since[:10])})."
             if seen.gone_since
-            else f"No longer in the folder: the history of {seen.name}."
+            else f"No longer in the folder: the history of {_shown(seen.name)}."
         )
     return EXIT_OK
 
@@ -84,10 +101,16 @@ def _row(summary: DeviceSummary) -> list[str]:
     last = "no record yet" if summary.last is None else f"last {summary.last:%Y-%m-%d %H:%M}"
     return [
         ("* " if summary.this else "  ")
-        + summary.name
+        + _shown(summary.name)
         + (" (this computer)" if summary.this else ""),
         f"{counts['checkins']} check-ins",
         f"{counts['sessions']} sessions",
         f"{counts['breaks']} breaks",
         last,
     ]
+
+
+def _shown(text: object) -> str:
+    """A name or a path as printed: names and file names come from the synced folder (another
+    computer's file, a file dropped there), so every control code is shown escaped, on one line."""
+    return escaped(str(text), one_line=True)

@@ -12,16 +12,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from backroutine.core.device import this_device
+from backroutine.core.device import take_notices, this_device
 from backroutine.core.history import (
     DB_NAME,
     SCHEMA_VERSION,
     HistoryError,
     HistoryStore,
     migrate,
+    own,
     refuse_link,
 )
-from backroutine.core.history.layout import device_path, is_shared
+from backroutine.core.history.files import refuse_linked_folder
+from backroutine.core.history.layout import device_path, history_folder, is_shared
 from backroutine.core.history.merge import Merge
 
 
@@ -38,6 +40,7 @@ def open_read_only(data_dir: Path, why: str) -> HistoryStore:
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     try:
         source.backup(memory)
+        _without_strangers(memory, path)
         (version,) = memory.execute("PRAGMA user_version").fetchone()
         notices = []
         if version < SCHEMA_VERSION:
@@ -62,9 +65,10 @@ def _shared_read_only(folder: Path, why: str) -> HistoryStore:
     empty one), and the other computers' files merged as always (merge.py never writes)."""
     device = this_device()
     path = device_path(folder, device.id)
+    refuse_linked_folder(history_folder(folder))
     refuse_link(path)
     memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    notices: list[str] = []
+    notices: list[str] = take_notices()  # a bad device.json kept aside, said once
     try:
         if path.is_file():
             source = _connect_read_only(path)
@@ -72,6 +76,7 @@ def _shared_read_only(folder: Path, why: str) -> HistoryStore:
                 source.backup(memory)
             finally:
                 source.close()
+        _without_strangers(memory, path)
         (version,) = memory.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
             raise HistoryError(f"the history {path} was written by a newer backroutine")
@@ -87,6 +92,13 @@ def _shared_read_only(folder: Path, why: str) -> HistoryStore:
         store.close()
         raise HistoryError(f"there is no history to read in {folder} ({why})")
     return store
+
+
+def _without_strangers(memory: sqlite3.Connection, path: Path) -> None:
+    """The copy in memory without the triggers and views the app did not make (own.py): the
+    migration's UPDATEs would fire a trigger, and a view could stand for a table. The file is
+    left as it is (it is cleaned, and said, when it is next opened to be written)."""
+    own.clean(memory, path, [], kept=str(path))
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

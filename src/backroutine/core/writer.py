@@ -122,7 +122,7 @@ class HistoryWriter(Generic[S]):
             try:
                 write.run(self.store)
             except HistoryError as exc:
-                self._troubled(str(exc), busy=exc.busy)
+                self._troubled(str(exc), busy=exc.busy, lasting=exc.lasting)
                 self._sleep(RETRY_BUSY if exc.busy else RETRY_FAULT)
                 continue
             except Exception as exc:  # a bug in one write must not stop the others
@@ -142,12 +142,19 @@ class HistoryWriter(Generic[S]):
             if recovered:
                 self.on_notice("The history is written again: nothing was lost.")
 
-    def _troubled(self, reason: str, *, busy: bool) -> None:
+    def _troubled(self, reason: str, *, busy: bool, lasting: bool = False) -> None:
         with self._lock:
             first = self._trouble is None
             self._trouble = reason
         if first:
-            if busy:
+            if lasting:
+                # Its file was replaced, or another computer writes it: it is never written
+                # into, so what waits is kept, and said when backroutine closes.
+                self.on_notice(
+                    f"This session is not being saved ({reason}). What it did is kept while "
+                    "backroutine runs, and listed as not saved when it closes."
+                )
+            elif busy:
                 self.on_notice(
                     "Waiting for the history: another backroutine is using it. Nothing is "
                     "lost; this session is written as soon as it is free."

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backroutine.core.device import Device, rename_device, this_device
+from backroutine.core.device import Device, rename_device, take_notices, this_device
 from backroutine.core.history import HistoryStore
 from backroutine.core.history.layout import history_exists, history_folder, is_shared
 from backroutine.core.history.merge import DeviceSummary
 from backroutine.core.history.seen import SeenDevice
-from backroutine.core.history.shared import name_file
+from backroutine.core.history.shared import give_new_id, name_file
 
 
 @dataclass
@@ -22,6 +22,7 @@ class DevicesView:
     devices: list[DeviceSummary] = field(default_factory=list)
     unread: dict[Path, str] = field(default_factory=dict)  # files left out now, and why
     missing: list[SeenDevice] = field(default_factory=list)  # seen before, their file gone
+    links: list[Path] = field(default_factory=list)  # device files that are links: never read
     notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -50,14 +51,23 @@ def devices_view(data_dir: Path) -> DevicesView:
     device = this_device()
     shared = is_shared(data_dir)
     folder = history_folder(data_dir) if shared else Path(data_dir)
-    view = DevicesView(device, shared, folder)
+    view = DevicesView(device, shared, folder, notices=take_notices())
     if not history_exists(data_dir):
         view.devices = [DeviceSummary(device.id, device.name, this=True)]
         return view
     with HistoryStore.open(data_dir) as store:
-        view.notices = list(store.notices)
+        notices, same_id = [*view.notices, *store.notices], store.same_id
+    if same_id:
+        # Two computers with one id: this one gets an id of its own, its records copied.
+        notices = [notice for notice in notices if "writes this computer's history" not in notice]
+        device, said = give_new_id(Path(data_dir), device)
+        view.device = device
+        notices.append(said)
+    with HistoryStore.open(data_dir, device=device if same_id else None) as store:
+        view.notices = [*notices, *(notice for notice in store.notices if notice not in notices)]
         view.devices = store.devices()
         view.unread = store.unread_files()
+        view.links = list(store.links)
         view.missing = store.missing_devices()
     for summary in view.devices:
         if summary.this:
@@ -71,7 +81,8 @@ def name_this_device(data_dir: Path, name: str) -> Device:
     device = rename_device(name)
     if is_shared(data_dir) and history_exists(data_dir):
         with HistoryStore.open(data_dir, device=device) as store:
-            name_file(store, device)
+            if not store.same_id:  # else devices_view gives a new id first, with this name
+                name_file(store, device)
     return device
 
 

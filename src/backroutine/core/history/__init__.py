@@ -27,7 +27,9 @@ back as they are now) and activities (their methods), store (HistoryStore)
 and empty (EmptyHistory). A data folder shared by several computers (issue 15): layout (one
 file per computer, and the move to it), shared (opening), merge (reading every file as one),
 sources (one file's records), merged (the merged database, kept up to date in place) and seen
-(the computers seen before, so that one whose file vanished is said).
+(the computers seen before, so that one whose file vanished is said). own: this computer's
+own file, cleaned of triggers and views it did not make when opened, and checked before each
+write (still the file opened, written by this computer alone; issue 20).
 
 The activities the person named for the function score, and their ratings: at most three
 current ones, a removed one kept with its ratings; ratings given with a check-in are stored in

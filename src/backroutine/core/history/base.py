@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
+from backroutine.core.history import own
 from backroutine.core.history.common import _ADVICE, HistoryError
 from backroutine.core.history.merge import Merge
 from backroutine.core.history.sqlite import _history_error, _retrying, _rollback
@@ -37,6 +39,14 @@ class StoreBase:
         # A data folder shared by several computers (layout.py): this computer writes its
         # own file (the connection) and reads the merge of all of them; None: one computer.
         self._merge: Merge | None = None
+        # The file opened (device and inode), checked before each write (own.py); None for a
+        # history held in memory (read-only).
+        self._opened = own.identity(path)
+        # This store's writer token in a shared folder's device file (own.claim), and the id
+        # of the device whose file it is (set by shared.py); `claimed` once it is in the file.
+        self._token = uuid.uuid4().hex
+        self._claimed = False
+        self.owner: str | None = None
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
@@ -73,6 +83,7 @@ class StoreBase:
             # once in WAL mode, without waiting for the busy timeout.
             connection.execute("BEGIN IMMEDIATE")
             try:
+                self._check_ownership(connection)
                 result = work(connection)
                 connection.execute("COMMIT")
             except BaseException:
@@ -85,6 +96,14 @@ class StoreBase:
                 return _retrying(connection, attempt, wait=self.lock_wait, on_wait=self.on_wait)
             except sqlite3.Error as exc:
                 raise _history_error(exc, self.path) from None
+
+    def _check_ownership(self, connection: sqlite3.Connection) -> None:
+        """Under the write lock, before anything is written: the file is still the one opened,
+        and no other computer writes it (own.py); HistoryError otherwise, nothing written."""
+        if self._opened is not None:
+            own.check_same_file(self.path, self._opened)
+        if self.owner is not None and not self._claimed:
+            self._claimed = own.claim(connection, self.path, self.owner, self._token)
 
     def _read(
         self, query: str, parameters: tuple[object, ...], *, own: bool = False

@@ -15,11 +15,14 @@ class HistoryError(Exception):
     """The history cannot be used (read-only or full folder...); the message says what and
     how to fix it. Callers keep playing without recording and tell the user once.
 
-    `busy`: only locked by another program for now (the same write may succeed later)."""
+    `busy`: only locked by another program for now (the same write may succeed later).
+    `lasting`: this store will never write again (its file was replaced, or another computer
+    writes it): trying again only keeps what was not written, it never writes it."""
 
-    def __init__(self, message: str, *, busy: bool = False) -> None:
+    def __init__(self, message: str, *, busy: bool = False, lasting: bool = False) -> None:
         super().__init__(message)
         self.busy = busy
+        self.lasting = lasting
 
 
 class _Damaged(Exception):

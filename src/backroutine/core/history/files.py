@@ -8,6 +8,7 @@ import errno
 import itertools
 import os
 import stat
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -62,6 +63,33 @@ def refuse_link(path: Path) -> None:
             "through a link (it could be another program's file). Replace the link with the "
             f"file itself, or use --data-dir to keep the history elsewhere"
         )
+
+
+def refuse_linked_folder(folder: Path) -> None:
+    """The `history/` folder of a shared data folder is a folder of its own too: a link there
+    would have this computer write its health data wherever the link points (another
+    program's folder, another person's), and read whatever files it finds there."""
+    if folder.is_symlink():
+        raise HistoryError(
+            f"{folder} is a symbolic link; backroutine never reads or writes the history "
+            "through a link (it could point anywhere). Nothing was read or written. Replace "
+            f"the link with the folder itself, {_ADVICE}"
+        )
+
+
+def linked_files(folder: Path, names: Callable[[str], bool]) -> list[Path]:
+    """The symbolic links in `folder` whose names `names` accepts (device files that are
+    links: never read, and said)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if names(entry.name) and entry.is_symlink():
+                found.append(Path(entry.path))
+    return sorted(found)
 
 
 def _narrow_side_files(path: Path) -> None:

@@ -54,7 +54,31 @@ def is_shared(data_dir: Path) -> bool:
 def history_exists(data_dir: Path) -> bool:
     """Whether the data folder holds a history to read, in either layout."""
     folder = Path(data_dir)
-    return (folder / DB_NAME).exists() or bool(source_files(folder))
+    # A linked history/ counts, so that opening it is tried and refused with a message.
+    linked = history_folder(folder).is_symlink()
+    return (folder / DB_NAME).exists() or linked or bool(source_files(folder))
+
+
+# At most this many device files are read (the most recently changed): a few computers and
+# their conflict copies make a handful; thousands (a folder gone wrong, or a hostile one)
+# would cost seconds at every command. More are left out with a notice (too_many).
+MAX_FILES = 100
+
+
+def too_many(data_dir: Path) -> int | None:
+    """How many device files `history/` holds when more than MAX_FILES, else None."""
+    count = _scan(data_dir)[1]
+    return count if count > MAX_FILES else None
+
+
+def present_devices(data_dir: Path) -> set[str]:
+    """The device ids of every device file in `history/`, read or not (past MAX_FILES too):
+    a device whose file is there is never said to be gone (seen.py)."""
+    _scan(data_dir)
+    cached = _LARGE.get(history_folder(data_dir))
+    if cached is not None:
+        return set(cached[3])
+    return {path.name.split(".")[0].split(" ")[0] for path in source_files(data_dir)}
 
 
 def source_files(data_dir: Path) -> list[Path]:
@@ -65,24 +89,77 @@ def source_files(data_dir: Path) -> list[Path]:
     2025-01-02).sqlite3` (Dropbox, Nextcloud), `ID.sqlite3.orig`; each is read as one more
     device file, and its records merged by id. Left out: SQLite's journal beside a file being
     written, and the engines' temporary files (`.syncthing.*.tmp`, `~syncthing~*.tmp`)."""
+    return list(_scan(data_dir)[0])
+
+
+# A folder with more than MAX_FILES device files: what was chosen, until the folder changes
+# (its mtime, size and inode; a sync engine renames every file it writes into place). Only
+# then: a folder of a few files is scanned at every read, exactly as it is.
+_LARGE: dict[Path, tuple[tuple[int, int, int], list[Path], int, frozenset[str]]] = {}
+
+
+def _scan(data_dir: Path) -> tuple[list[Path], int]:
+    """The device files read (the MAX_FILES most recently changed), and how many there are."""
     folder = history_folder(data_dir)
+    try:
+        info = os.stat(folder)
+        key = (info.st_mtime_ns, info.st_size, info.st_ino)
+    except OSError:
+        key = None
+    cached = _LARGE.get(folder)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    entries = _source_entries(data_dir)
+    count = len(entries)
+    if count <= MAX_FILES:
+        _LARGE.pop(folder, None)
+        return sorted(Path(entry.path) for entry in entries), count
+    chosen = sorted(Path(e.path) for e in sorted(entries, key=_changed, reverse=True)[:MAX_FILES])
+    if key is not None:
+        ids = frozenset(entry.name.split(".")[0].split(" ")[0] for entry in entries)
+        _LARGE[folder] = (key, chosen, count, ids)
+    return chosen, count
+
+
+def _source_entries(data_dir: Path) -> list[os.DirEntry[str]]:
+    folder = history_folder(data_dir)
+    if folder.is_symlink():
+        return []  # never read through a link (files.refuse_linked_folder says so)
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return []
     found = []
     for entry in entries:
-        name = entry.name
-        if SUFFIX not in name or name.startswith((".", "~")) or name.endswith(".tmp"):
+        if not is_source_name(entry.name):
             continue
-        if name.endswith(_SIDE_SUFFIXES) or ".corrupt-" in name or ".migrating" in name:
-            continue  # SQLite's, or a damaged file moved aside (it was said then)
         try:
             if entry.is_file(follow_symlinks=False):
-                found.append(Path(entry.path))
+                found.append(entry)
         except OSError:
             continue
-    return sorted(found)
+    return found
+
+
+def _changed(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def is_source_name(name: str) -> bool:
+    """Whether a name in `history/` is a device file's (or a conflict copy's)."""
+    if SUFFIX not in name or name.startswith((".", "~")) or name.endswith(".tmp"):
+        return False
+    # SQLite's, a damaged file moved aside, or a copy kept aside before a cleanup (files.py):
+    # each was said when it was made.
+    return not (
+        name.endswith(_SIDE_SUFFIXES)
+        or ".corrupt-" in name
+        or ".migrating" in name
+        or ".aside-" in name
+    )
 
 
 def adopt_single_file(data_dir: Path, own: Path) -> str | None:
@@ -116,12 +193,18 @@ def adopt_single_file(data_dir: Path, own: Path) -> str | None:
                 raise _Damaged(str(exc)) from None  # the caller moves it aside, as always
             raise HistoryError(f"the history {legacy} could not be copied ({exc})") from None
         os.chmod(temporary, 0o600)
-        _connect_file(temporary).close()  # checked, migrated (ids given), no journal left
+        # Checked, cleaned of triggers and views the app did not make (the old file keeps
+        # them: it is kept as it was), migrated (ids given), no journal left.
+        cleaned: list[str] = []
+        _connect_file(temporary, notices=cleaned, kept=f"{legacy} (renamed below)").close()
         os.rename(temporary, own)
     moved = _keep_aside(legacy)
+    removed = " ".join(cleaned).replace(f"{legacy} (renamed below)", str(moved))
+    removed = removed.replace(str(temporary), str(legacy))
     return (
         f"Your history was moved to {own} so that several computers can share this folder "
         f"(each writes a file of its own); the old file is kept as {moved}."
+        + (f" {removed}" if removed else "")
     )
 
 

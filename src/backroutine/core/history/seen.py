@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from backroutine.core.device import config_dir, is_device_id
+from backroutine.core.device import config_dir, is_device_id, stored_name
+from backroutine.core.history.layout import present_devices
 
 SEEN_FOLDER = "seen"
 
@@ -80,10 +81,20 @@ class SeenDevices:
         before = json.dumps(self._as_json(known), sort_keys=True)
         for device, (name, records, file) in present.items():
             if is_device_id(device):
-                known[device] = SeenDevice(device, name, records, file)
+                # Names come from other computers' files: kept escaped, never as codes.
+                known[device] = SeenDevice(
+                    device, stored_name(name), records, stored_name(file, 4096)
+                )
         notices = []
+        everything: set[str] | None = None
         for seen in known.values():
-            if seen.id in files:
+            there = seen.id in files
+            if not there:
+                # Past layout.MAX_FILES a file is there but not read: not gone either.
+                if everything is None:
+                    everything = present_devices(self.data_dir)
+                there = seen.id in everything
+            if there:
                 if seen.id not in present and seen.gone_since is not None:
                     seen.gone_since, seen.told = None, False  # back, not read just now
                 continue
@@ -110,9 +121,9 @@ class SeenDevices:
                 for item in saved["devices"]:
                     seen = SeenDevice(
                         id=str(item["id"]),
-                        name=str(item["name"]),
+                        name=stored_name(item["name"]),  # an older version kept it raw
                         records=int(item["records"]),
-                        file=str(item["file"]),
+                        file=stored_name(item["file"], 4096),
                         gone_since=None if item["gone_since"] is None else str(item["gone_since"]),
                         told=bool(item["told"]),
                     )

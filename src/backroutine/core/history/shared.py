@@ -3,17 +3,37 @@ computer's own file, made from the single file on first use, named, and the merg
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from backroutine.core.device import Device, this_device
-from backroutine.core.history.common import DB_NAME, _Damaged
+from backroutine.core.device import (
+    Device,
+    DeviceError,
+    save_device,
+    take_notices,
+    this_device,
+)
+from backroutine.core.history import layout
+from backroutine.core.history import own as own_file
+from backroutine.core.history.common import DB_NAME, HistoryError, _Damaged
 from backroutine.core.history.connect import _connect_file, open_or_start_anew, opening_in
 from backroutine.core.history.files import (
     _make_private_folder,
     _move_aside,
+    linked_files,
+    refuse_linked_folder,
 )
-from backroutine.core.history.layout import adopt_single_file, device_path, history_folder
+from backroutine.core.history.layout import (
+    _silently_removed,
+    adopt_single_file,
+    device_path,
+    history_folder,
+    is_source_name,
+    too_many,
+)
 from backroutine.core.history.merge import Merge
 
 if TYPE_CHECKING:
@@ -25,7 +45,8 @@ S = TypeVar("S", bound="HistoryStore")
 def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
     device = this_device() if device is None else device
     own = device_path(folder, device.id)
-    notices: list[str] = []
+    notices: list[str] = take_notices()  # a bad device.json kept aside, said once
+    refuse_linked_folder(history_folder(folder))
     with opening_in(folder):
         _make_private_folder(history_folder(folder))
         try:
@@ -39,10 +60,40 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
         connection = open_or_start_anew(own, _connect_file, notices)
     store = cls(own, connection, notices)
     store.device = device
+    store.owner = device.id  # its writes are checked for another writer with this id
     store._merge = Merge(folder, own, device.id, notices)
-    name_file(store, device)
+    count = too_many(folder)
+    if count is not None:
+        notices.append(
+            f"The folder {history_folder(folder)} holds {count} history files, more than "
+            f"computers sharing a history make: only the {layout.MAX_FILES} most recently "
+            "changed are read, so that every command still answers at once; the other "
+            f"{count - layout.MAX_FILES} "
+            "are left out (their records are not shown). Move away the files that do not "
+            "belong there."
+        )
+    store.links = links_left_out(folder, own)
+    notices.extend(
+        f"Left out: {path} is a link; backroutine never reads a history through a link (it "
+        "could point at any file). Replace it with the file itself to have its records shown."
+        for path in store.links
+    )
+    if own_file.written_by_another(connection, device.id):
+        store.same_id = True  # every write refuses; `backroutine devices` gives a new id
+        notices.append(f"{own_file.SAME_ID.format(path=own)}.")
+    else:
+        name_file(store, device)
     store.red_flags()  # the merge read once now, so that a file left out is said at once
     return store
+
+
+def links_left_out(folder: Path, own: Path) -> list[Path]:
+    """The device files of `history/` that are symbolic links (the merge reads only regular
+    files), and a linked single file beside it: each is named once, when the store opens."""
+    links = [path for path in linked_files(history_folder(folder), is_source_name) if path != own]
+    if (folder / DB_NAME).is_symlink():
+        links.append(folder / DB_NAME)
+    return links
 
 
 def name_file(store: HistoryStore, device: Device) -> None:
@@ -58,4 +109,59 @@ def name_file(store: HistoryStore, device: Device) -> None:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             list(wanted.items()),
         )
+    )
+
+
+def give_new_id(folder: Path, device: Device) -> tuple[Device, str]:
+    """This computer, found sharing its id with another (own.claim), gets an id of its own.
+
+    Its records are carried over: the new file starts as a whole copy of the shared one
+    (checked and cleaned like any file of its own), so that they stay in a file this computer
+    alone writes, whatever becomes of the old one. The old file is left as it is, neither
+    renamed nor written: the other computer may be writing it now, and it finds the same
+    conflict and does the same. Records that are in both files are shown once (by uid).
+    The new device, and the notice to give."""
+    new = Device(uuid.uuid4().hex, device.name)
+    old = device_path(folder, device.id)
+    target = device_path(folder, new.id)
+    temporary = target.with_name(f".{target.name}.migrating")
+    with opening_in(folder), _silently_removed(temporary):
+        try:
+            source = sqlite3.connect(f"{old.absolute().as_uri()}?mode=ro", uri=True)
+            try:
+                copy = sqlite3.connect(temporary, isolation_level=None)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            finally:
+                source.close()
+        except sqlite3.Error as exc:
+            raise HistoryError(f"the history {old} could not be copied ({exc})") from None
+        os.chmod(temporary, 0o600)
+        cleaned: list[str] = []
+        try:
+            connection = _connect_file(temporary, notices=cleaned, kept=str(old))
+        except _Damaged as exc:
+            raise HistoryError(f"the history {old} could not be copied ({exc})") from None
+        try:
+            connection.execute("DELETE FROM meta WHERE key = 'writer'")  # no one wrote it yet
+            connection.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [("device_id", new.id), ("device_name", new.name)],
+            )
+        finally:
+            connection.close()
+        os.rename(temporary, target)  # a new uuid4: nothing is there
+    try:
+        save_device(new)
+    except DeviceError:
+        os.unlink(target)  # the id was not kept: this computer stays as it was
+        raise
+    return new, (
+        f"Another computer was using this computer's id ({device.id}: a copied config folder "
+        f"or a restored backup). This computer now has an id of its own, {new.id}: its file "
+        f"{target} starts as a copy of {old}, so every record is kept and shown once. "
+        f"{old.name} is left as it is, for the other computer."
     )

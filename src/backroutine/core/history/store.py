@@ -57,6 +57,11 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
 
     # This computer, when the data folder is shared by several (layout.py); else None.
     device: Device | None = None
+    # Another computer writes this computer's file (the same id, own.py): no write goes in
+    # until `backroutine devices` gives this computer an id of its own (shared.give_new_id).
+    same_id: bool = False
+    # The device files that are symbolic links, left out of the merge (shared.py).
+    links: list[Path] = []  # noqa: RUF012 (replaced, never changed in place)
 
     @classmethod
     def open(cls, data_dir: Path, *, device: Device | None = None) -> HistoryStore:
@@ -314,11 +319,14 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
         if self.read_only is not None:
             raise HistoryError(f"the history is open read-only ({self.read_only})")
         refuse_link(self.path)
+        notices: list[str] = []  # a trigger added since the first open is cleaned (own.py)
+        connect = _connect_file if self.device else _connect
         try:
-            connection = _connect_file(self.path) if self.device else _connect(self.path)
+            connection = connect(self.path, notices=notices)
         except _Damaged as exc:
             raise HistoryError(f"the history {self.path} cannot be used ({exc})") from None
-        store = HistoryStore(self.path, connection, [])
+        store = HistoryStore(self.path, connection, notices)
+        store.owner = self.owner
         if self._merge is not None and self.device is not None:
             store.device = self.device
             store._merge = Merge(self._merge.data_dir, self.path, self.device.id, store.notices)
@@ -341,8 +349,10 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
                 raise _history_error(exc, self.path) from None
 
     def unread_files(self) -> dict[Path, str]:
-        """The device files left out of the merge just now (half copied, damaged...), and why."""
-        return {} if self._merge is None else dict(self._merge.problems)
+        """The device files left out of the merge just now (half copied, damaged, a link...),
+        and why."""
+        links = {path: "a symbolic link, never read" for path in self.links}
+        return links if self._merge is None else {**links, **self._merge.problems}
 
     def missing_devices(self) -> list[SeenDevice]:
         """The devices whose records were merged here before but whose file is no longer in
