@@ -267,7 +267,33 @@ def foreign_writer(path: Path) -> None:
     )
 
 
-def test_a_file_written_by_another_computer_with_this_id_is_not_written(tmp_path: Path) -> None:
+def test_a_file_written_by_another_computer_with_this_id_gets_this_one_a_new_id(
+    tmp_path: Path,
+) -> None:
+    # Found on opening: this computer takes an id of its own at once, its records carried
+    # over, and the write goes on (a check-in is never turned away for it).
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        store.add_checkin(at=NOW, pain=4)
+    old = device_path(tmp_path, ME.id)
+    foreign_writer(old)
+    before = old.read_bytes()
+    with HistoryStore.open(tmp_path, device=ME) as store:
+        assert store.device is not None and store.device.id != ME.id and not store.same_id
+        assert any("now has an id of its own" in notice for notice in store.notices)
+        store.add_checkin(at=NOW + timedelta(hours=1), pain=6)
+        assert [c.pain for c in store.checkins()] == [4, 6]  # each once
+    assert old.read_bytes() == before  # the other computer's file is left as it was
+
+
+def test_when_no_new_id_can_be_made_nothing_is_written_and_it_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backroutine.core.history import shared
+
+    def refuse(folder: Path, device: object) -> object:
+        raise HistoryError("the disk is full")
+
+    monkeypatch.setattr(shared, "give_new_id", refuse)
     with HistoryStore.open(tmp_path, device=ME) as store:
         store.add_checkin(at=NOW, pain=4)
     foreign_writer(device_path(tmp_path, ME.id))

@@ -58,6 +58,7 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
         if moved:
             notices.append(moved)
         connection = open_or_start_anew(own, _connect_file, notices)
+    opening = list(notices)  # said once: a new id below opens again, and says these too
     store = cls(own, connection, notices)
     store.device = device
     store.owner = device.id  # its writes are checked for another writer with this id
@@ -79,8 +80,19 @@ def open_shared(cls: type[S], folder: Path, device: Device | None) -> S:
         for path in store.links
     )
     if own_file.written_by_another(connection, device.id):
-        store.same_id = True  # every write refuses; `backroutine devices` gives a new id
-        notices.append(f"{own_file.SAME_ID.format(path=own)}.")
+        # Another computer uses this id. This one takes an id of its own at once, keeping
+        # every record, rather than refusing every write until `backroutine devices` is run:
+        # a check-in or a yes to an emergency question must never be turned away for it.
+        try:
+            new, said = give_new_id(folder, device)
+        except (HistoryError, DeviceError) as exc:
+            store.same_id = True  # every write refuses; `backroutine devices` tries again
+            notices.append(f"{own_file.SAME_ID.format(path=own)} ({exc}).")
+        else:
+            store.close()
+            reopened = open_shared(cls, folder, new)
+            reopened.notices[:0] = [*opening, said]
+            return reopened
     else:
         name_file(store, device)
     store.red_flags()  # the merge read once now, so that a file left out is said at once
