@@ -67,6 +67,9 @@ def cmd_devices(args: argparse.Namespace) -> int:
             "with another computer, see `backroutine devices --help`."
         )
     print("\n".join(table_lines([_row(summary) for summary in view.devices])))
+    for summary in view.devices:
+        for line in summary.left_out_lines():
+            print(f"{line}.")
     for path, why in view.unread.items():
         print(f"Not read just now: {path} ({why}); it is read again when it changes.")
     for seen in view.missing:
