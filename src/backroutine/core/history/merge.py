@@ -194,8 +194,8 @@ class Merge:
             source: Source | None = load_file(path, now)
             if source is not None and source.device == self.device:
                 raise Unreadable(
-                    "it says it is this computer's file (the same device id), but this "
-                    f"computer writes only {self.own.name}: a copied file or config folder"
+                    "it says it is this computer's file (the same device id) but is not: "
+                    "a copy of it, or of this computer's config folder, made elsewhere"
                 )
         except Unreadable as exc:
             source = None
