@@ -7,8 +7,12 @@ that every query of the store reads the merge unchanged:
 
 - a record is kept once, by its uid (schema version 6), whatever the number of files holding
   it (a conflict copy, a migrated copy of the same single file on two computers);
-- where copies of one record differ, the most advanced wins: a session that went further, the
-  safety answers marked as checked, an activity removed;
+- where copies of one record differ, the copy of the computer that made it wins, and among one
+  computer's copies the most advanced: a session that went further, the safety answers marked
+  as checked, an activity removed (ownership.py);
+- every other file is checked first (peer_schema.py, peer_rows.py): a file whose schema is not
+  the app's is left out whole, a record that is not valid or is dated ahead of this computer's
+  clock is left out (counted, for `devices` and `doctor`);
 - records are numbered in the order of the instants they describe (aware times, compared as
   instants, so zones and daylight saving time do not matter), ties broken by uid, so every
   computer shows the same order;
@@ -16,7 +20,9 @@ that every query of the store reads the merge unchanged:
   newer backroutine) is left out with a notice, and read again when it changes.
 
 The merge is read again only when a file changes (size, mtime, inode; this computer's own file
-by SQLite's change counters), so reading twice costs one stat per file. A write here is applied
+by SQLite's change counters) or when a record held back for being ahead of the clock comes due,
+so reading twice costs one stat per file. The other files are read by `refresh()` before the
+store's lock is taken, never under it. A write here is applied
 to the merged database in place (merged.py); another computer's file changing is read again
 alone (the others stay in memory) and the merge built again from them.
 """
