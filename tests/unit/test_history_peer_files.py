@@ -385,3 +385,40 @@ def test_a_write_here_is_not_held_up_while_a_slow_peer_file_is_read(
         reader.join()
         assert took < 0.5, took
         assert [c.pain for c in a.checkins()] == [4, 7, 6]
+
+
+def test_between_two_peers_a_copy_of_safety_answers_never_takes_a_yes_away(
+    shared: Path,
+) -> None:
+    with HistoryStore.open(shared, device=C) as c:
+        c.save_red_flags(["bladder_bowel"], at=NOW - timedelta(minutes=10))
+        (uid, answered, question_set) = c._read(
+            "SELECT uid, answered_at, question_set FROM red_flag_answers", (), own=True
+        )[0]
+    alter(
+        peer_file(shared),  # B, whose file's name sorts first, holds a copy saying no sign
+        "INSERT INTO red_flag_answers (uid, answered_at, yes, question_set)"
+        f" VALUES ('{uid}', '{answered}', '[]', {question_set})",
+    )
+    with HistoryStore.open(shared, device=A) as a:
+        assert a.red_flags().yes == {"bladder_bowel"}
+
+
+def test_a_file_named_otherwise_cannot_pass_for_a_device_s_conflict_copy(shared: Path) -> None:
+    """A file that writes C's id inside but is not named after C is another maker: its copy
+    of C's session cannot complete it."""
+    with HistoryStore.open(shared, device=C) as c:
+        session = c.start_session(
+            routine_id="core", routine_name="Core", category="strengthening",
+            steps_total=4, started_at=NOW - timedelta(hours=3),
+        )  # fmt: skip
+        c.finish_session(
+            session, status="stopped", reason="pain", steps_done=1, active_seconds=5,
+            at=NOW - timedelta(hours=2),
+        )  # fmt: skip
+    forged = shared / "history" / "0000.sqlite3"
+    forged.write_bytes(peer_file(shared, C).read_bytes())
+    alter(forged, "UPDATE sessions SET status = 'completed', reason = NULL, steps_done = 4,"
+          f" ended_at = '{(NOW - timedelta(hours=1)).isoformat()}'")  # fmt: skip
+    with HistoryStore.open(shared, device=A) as a:
+        assert sum(p.hurt for p in a.played_sessions()) == 1

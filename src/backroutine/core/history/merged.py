@@ -20,7 +20,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import cast
 
-from backroutine.core.history.ownership import _FRESHER, pick
+from backroutine.core.history.ownership import _FRESHER, makers, pick
 from backroutine.core.history.schema import migrate
 from backroutine.core.history.sources import (
     _COLUMNS,
@@ -68,7 +68,7 @@ class MergedState:
     def __init__(self, sources: list[Source], own: sqlite3.Connection, device: str) -> None:
         self.sources = sources  # this computer's first
         self.device = device
-        devices = [source.device for source in sources]
+        devices = makers(sources)
         every: dict[str, dict[str, dict[int, Row]]] = {table: {} for table in _COLUMNS}
         for index, source in enumerate(sources):
             for table, rows in source.rows.items():
@@ -241,7 +241,7 @@ class MergedState:
             return kept if kept[1] < index else (row, index)
         copies = dict(self._copies()[table].get(uid, {}))
         copies[index] = row
-        return pick(table, copies, [source.device for source in self.sources])
+        return pick(table, copies, makers(self.sources))
 
     def _copies(self) -> dict[str, dict[str, dict[int, Row]]]:
         """Every file's copy of each record whose copies may differ (sessions, safety

@@ -20,9 +20,10 @@ the computer that made them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from backroutine.core.history.sources import Row, instant
+from backroutine.core.history.sources import Row, Source, _stem, instant
 
 # Of two copies of a record made by one computer, the one to keep: the higher key.
 _FRESHER: dict[str, Callable[[Row], tuple[object, ...]]] = {
@@ -30,6 +31,16 @@ _FRESHER: dict[str, Callable[[Row], tuple[object, ...]]] = {
     "red_flag_answers": lambda row: (row[3] is not None, instant(row[3])),
     "activities": lambda row: (row[5] is not None, instant(row[5])),
 }
+
+
+def makers(sources: list[Source]) -> list[str]:
+    """Which computer each file's records come from, for telling copies apart: the name the
+    file starts with (a conflict copy keeps it), never only what the file says inside, so a
+    file named otherwise cannot pass for a device's own by writing its id in."""
+    return [
+        source.device if index == 0 else f"{_stem(source.path)}/{source.device}"
+        for index, source in enumerate(sources)
+    ]
 
 
 def _cautious(row: Row) -> tuple[object, ...]:
@@ -46,7 +57,7 @@ def pick(table: str, copies: dict[int, Row], devices: list[str]) -> tuple[Row, i
         first = min(copies)
         return copies[first], first
     if table == "red_flag_answers":
-        return _answers(copies, fresher)
+        return _answers(copies, fresher, devices)
     if table == "sessions" and 0 in copies:
         return copies[0], 0
     key = fresher
@@ -61,15 +72,21 @@ def pick(table: str, copies: dict[int, Row], devices: list[str]) -> tuple[Row, i
 
 
 def _answers(
-    copies: dict[int, Row], fresher: Callable[[Row], tuple[object, ...]]
+    copies: dict[int, Row], fresher: Callable[[Row], tuple[object, ...]], devices: list[str]
 ) -> tuple[Row, int]:
     """Safety answers: the answers themselves (time, yes, question set) from this computer's
     copy when it has one, else the first file's; the mark "checked by a professional" from the
     copy that has the latest one."""
     owner = 0 if 0 in copies else min(copies)
-    base = copies[owner]
+    uid, answered_at, yes, checked_at, question_set = copies[owner]
+    if owner != 0 and len({devices[place] for place in copies}) > 1:
+        # Nothing proves which of several other computers gave these answers: a copy can add
+        # a yes, never take one away.
+        keys: list[str] = []
+        for place in sorted(copies):
+            keys += [key for key in json.loads(str(copies[place][2])) if key not in keys]
+        yes = json.dumps(keys)
     marked = max((copies[place] for place in sorted(copies)), key=fresher)
-    if marked[3] is None or marked[3] == base[3]:
-        return base, owner
-    uid, answered_at, yes, _checked_at, question_set = base
-    return (uid, answered_at, yes, marked[3], question_set), owner
+    if marked[3] is not None:
+        checked_at = marked[3]
+    return (uid, answered_at, yes, checked_at, question_set), owner
