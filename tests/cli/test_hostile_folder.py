@@ -121,6 +121,9 @@ def test_every_command_decides_as_without_the_peers_exits_0_and_is_quick(
     assert own_file() not in status.err and "move the file away" not in status.err
     devices = cli("devices").out
     assert "records of broken rows left out: minutes played" in devices
+    doctor = cli("doctor").out
+    assert "records of broken rows left out: minutes played" in doctor
+    assert "endless view" not in doctor and "eeeeeeee" in doctor  # the file, by its name
     assert "1 record of future answers left out: a safety answer time more than a day" in devices
     # Writing here still works with them all in the folder, and decides the same.
     answered = cli("safety", "--yes", "saddle_numbness")

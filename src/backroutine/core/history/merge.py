@@ -89,7 +89,8 @@ class Merge:
         """Read again the other files that changed, for reader() to merge. Called without the
         store's lock; `wait` False: when another thread is reading them, go on with what was
         read before (a write must not wait for a slow file)."""
-        if not self._loading.acquire(blocking=wait):
+        # Never read at all yet: wait, or reader() would read them under the store's lock.
+        if not self._loading.acquire(blocking=wait or self._snapshot is None):
             return
         try:
             others = self.others()
