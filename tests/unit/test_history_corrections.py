@@ -251,7 +251,7 @@ def _two_computers(tmp_path: Path) -> tuple[Path, str]:
         {"note": "x" * 501},
     ],
 )
-def test_a_peer_file_with_a_bad_correction_row_is_left_out_with_a_reason(
+def test_a_bad_correction_row_of_a_peer_is_left_out_with_a_reason(
     tmp_path: Path, bad: dict[str, object]
 ) -> None:
     data, uid = _two_computers(tmp_path)
@@ -259,8 +259,11 @@ def test_a_peer_file_with_a_bad_correction_row_is_left_out_with_a_reason(
     with HistoryStore.open(data, device=A) as a:
         assert pains(a) == [5]
         assert a.checkins()[0].corrections == ()
-        # The table's checks are what the merge checks a file by: the file is left out whole.
-        assert list(a.unread_files()) == [data / "history" / f"{B.id}.sqlite3"]
+        # The row is left out (peer_rows.py), counted for `devices`; the rest of the file is
+        # merged (issue 20: one bad row no longer leaves a whole computer out).
+        assert a.unread_files() == {}
+        [peer] = [d for d in a.devices() if d.id == B.id]
+        assert sum(peer.left_out.values()) == 1
 
 
 def test_a_peer_s_correction_of_a_check_in_that_does_not_exist_changes_nothing(

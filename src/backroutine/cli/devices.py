@@ -79,6 +79,9 @@ def cmd_devices(args: argparse.Namespace) -> int:
     print("\n".join(table_lines([_row(summary) for summary in view.devices])))
     for path in view.links:
         print(f"Left out: {_shown(path)} is a link (never read).")
+    for summary in view.devices:
+        for line in summary.left_out_lines():
+            print(f"{line}.")
     for path, why in view.unread.items():
         if path in view.links:
             continue

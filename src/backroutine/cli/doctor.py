@@ -31,6 +31,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from backroutine import audio
     from backroutine.core import paths
     from backroutine.core.library import load_library
+    from backroutine.services.devices import left_out_lines
 
     folder = data_dir(args)
     library = load_library(folder)
@@ -40,6 +41,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     voice = describe_speech()
     sounds = sorted(paths.bundled_sound_names())
+    left_out = left_out_lines(folder)  # other computers' files and records not merged
     report = {
         "version": __version__,
         "python": sys.version.split()[0],
@@ -54,6 +56,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         "bundled_sounds": sounds,
         "audio": sound,
         "voice": voice,
+        "history_left_out": left_out,
     }
     if args.json:
         print_json(report)
@@ -76,4 +79,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     for problem in library.problems:
         print(f"problem: {escaped(str(problem))}")
+    for line in left_out:
+        print(f"history:          {line}")
     return EXIT_OK

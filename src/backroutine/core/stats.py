@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from backroutine.core.categories import CATEGORIES
 from backroutine.core.health import Checkin
 
 PAIN_AFTER_WINDOW = timedelta(hours=2)  # a check-in this soon after a session is "after" it
 DAYS_SHOWN = 14
+DAY_SECONDS = 24 * 60 * 60
 
 
 class SessionLike(Protocol):
@@ -56,6 +59,31 @@ class Around:
 
 def _when(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+S = TypeVar("S", bound=SessionLike)
+
+
+def countable(sessions: Sequence[S]) -> list[S]:
+    """The sessions whose minutes can be counted, in their order. A session whose minutes are
+    not a number from 0 to 24 h, or a day whose sessions add up to more than 24 h, cannot be
+    true (a broken or hostile file): left out as invalid, so that no chart, report or total
+    scales itself to it (1e13 seconds made the report build a list of gigabytes)."""
+    dated: list[tuple[S, date]] = []
+    for session in sessions:
+        seconds = session.active_seconds
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            continue
+        if not math.isfinite(seconds) or not 0 <= seconds <= DAY_SECONDS:
+            continue
+        try:
+            dated.append((session, _when(session.started_at).date()))
+        except (TypeError, ValueError):
+            continue
+    per_day: defaultdict[date, float] = defaultdict(float)
+    for session, day in dated:
+        per_day[day] += session.active_seconds
+    return [session for session, day in dated if per_day[day] <= DAY_SECONDS]
 
 
 def _minutes(sessions: Sequence[SessionLike]) -> float:
@@ -108,6 +136,7 @@ def compute(
     """Everything as plain JSON-ready values."""
     week_start = today - timedelta(days=today.weekday())  # Monday
     last_week_start = week_start - timedelta(days=7)
+    sessions = countable(sessions)
     day_of = {id(s): _when(s.started_at).date() for s in sessions}
     this_week = [s for s in sessions if day_of[id(s)] >= week_start]
     completed_days = {day_of[id(s)] for s in sessions if s.status == "completed"}

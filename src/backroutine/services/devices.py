@@ -91,3 +91,24 @@ def share(data_dir: Path) -> list[str]:
     seen by layout.is_shared); the single file becomes this computer's. The notices."""
     with HistoryStore.open(data_dir, device=this_device()) as store:
         return list(store.notices)
+
+
+def left_out_lines(data_dir: Path) -> list[str]:
+    """What of the other computers' files is left out of the merge now, a line each (for
+    `doctor`): whole files, and "N records of COMPUTER left out: why". Nothing is created
+    where there is no shared history, and a history that cannot be opened says so once."""
+    from backroutine.core.device import DeviceError
+    from backroutine.core.history import HistoryError
+    from backroutine.core.text import escaped
+
+    if not (is_shared(data_dir) and history_exists(data_dir)):
+        return []
+    try:
+        view = devices_view(data_dir)
+    except (DeviceError, HistoryError) as exc:
+        return [f"the history cannot be read: {escaped(str(exc), one_line=True)}"]
+    lines = [
+        f"{escaped(str(path), one_line=True)} left out: {escaped(why, one_line=True)}"
+        for path, why in view.unread.items()
+    ]
+    return lines + [line for summary in view.devices for line in summary.left_out_lines()]

@@ -13,6 +13,7 @@ from backroutine.core.function import Activity, ActivityRating, FunctionScore
 from backroutine.core.health import Checkin, PlayedSession, RedFlagAnswers
 from backroutine.core.history.records import SessionRecord
 from backroutine.core.progression import Progress, assess_history
+from backroutine.core.stats import countable
 from backroutine.services.activities import current_function
 from backroutine.services.corrections import device_names
 
@@ -79,7 +80,10 @@ def gather(history: ReportHistory, now: datetime, since: date | None) -> ReportD
     ordered = in_order(current)
     played = history.played_sessions()
     hurt = {s.day for s in played if s.hurt}
-    sessions = sorted(history.sessions(), key=lambda s: datetime.fromisoformat(s.started_at))
+    # Minutes that cannot be true are left out of the report and its charts (stats.py).
+    sessions = sorted(
+        countable(history.sessions()), key=lambda s: datetime.fromisoformat(s.started_at)
+    )
     all_ratings = history.ratings()
     firsts = [c.at.date() for c in ordered[:1]] + [r.at.date() for r in all_ratings[:1]]
     firsts += [datetime.fromisoformat(s.started_at).date() for s in sessions[:1]]

@@ -91,6 +91,8 @@ class StoreBase:
                 raise
             return result
 
+        if self._merge is not None:
+            self._merge.refresh(wait=False)  # never under the lock (merge.py)
         with self._lock:
             try:
                 return _retrying(connection, attempt, wait=self.lock_wait, on_wait=self.on_wait)
@@ -115,6 +117,10 @@ class StoreBase:
             source = self._connection if own else self._reader(self._connection)
             return source.execute(query, parameters).fetchall()
 
+        if self._merge is not None and not own:
+            # Other computers' files are read before the lock is taken: a slow one holds up
+            # this read, never a write or another thread's read of this computer's file.
+            self._merge.refresh()
         with self._lock:
             try:
                 return _retrying(self._connection, run, wait=self.lock_wait, on_wait=self.on_wait)

@@ -20,6 +20,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import cast
 
+from backroutine.core.history.ownership import _FRESHER, makers, pick
 from backroutine.core.history.schema import migrate
 from backroutine.core.history.sources import (
     _COLUMNS,
@@ -30,12 +31,6 @@ from backroutine.core.history.sources import (
     instant,
 )
 
-# Of two copies of a record, the one to keep: the higher key.
-_FRESHER: dict[str, Callable[[Row], tuple[object, ...]]] = {
-    "sessions": lambda row: (instant(row[5]), row[6] != "interrupted", row[8]),
-    "red_flag_answers": lambda row: (row[3] is not None, instant(row[3])),
-    "activities": lambda row: (row[5] is not None, instant(row[5])),
-}
 # The moment a record describes, for the order: the column's place in _COLUMNS.
 _MOMENT = {
     "sessions": 4,
@@ -73,20 +68,17 @@ class MergedState:
     def __init__(self, sources: list[Source], own: sqlite3.Connection, device: str) -> None:
         self.sources = sources  # this computer's first
         self.device = device
-        self.chosen: dict[str, dict[str, tuple[Row, int]]] = {table: {} for table in _COLUMNS}
+        devices = makers(sources)
+        every: dict[str, dict[str, dict[int, Row]]] = {table: {} for table in _COLUMNS}
         for index, source in enumerate(sources):
             for table, rows in source.rows.items():
-                kept = self.chosen[table]
-                fresher = _FRESHER.get(table)
                 for row in rows:
-                    uid = row[0]
-                    if not isinstance(uid, str):
-                        continue  # a row no migration gave an id: cannot be merged safely
-                    earlier = kept.get(uid)
-                    if earlier is None or (
-                        fresher is not None and fresher(row) > fresher(earlier[0])
-                    ):
-                        kept[uid] = (row, index)
+                    if isinstance(row[0], str):  # a row no migration gave an id: left out
+                        every[table].setdefault(row[0], {}).setdefault(index, row)
+        self.chosen: dict[str, dict[str, tuple[Row, int]]] = {
+            table: {uid: pick(table, copies, devices) for uid, copies in by_uid.items()}
+            for table, by_uid in every.items()
+        }
         ordered = {
             table: sorted(rows.values(), key=_order(table)) for table, rows in self.chosen.items()
         }
@@ -245,17 +237,11 @@ class MergedState:
     ) -> tuple[Row, int]:
         """The copy of a record the full build would keep, now that file `index` holds `row`:
         the first file's, replaced only by a fresher copy (in the order of the files)."""
-        fresher = _FRESHER.get(table)
-        if fresher is None:  # the first file holding it
+        if table not in _FRESHER:  # the first file holding it
             return kept if kept[1] < index else (row, index)
         copies = dict(self._copies()[table].get(uid, {}))
         copies[index] = row
-        best: tuple[Row, int] | None = None
-        for place in sorted(copies):
-            if best is None or fresher(copies[place]) > fresher(best[0]):
-                best = (copies[place], place)
-        assert best is not None  # `row` is one of them
-        return best
+        return pick(table, copies, makers(self.sources))
 
     def _copies(self) -> dict[str, dict[str, dict[int, Row]]]:
         """Every file's copy of each record whose copies may differ (sessions, safety
@@ -326,6 +312,7 @@ def _summaries(
             DeviceSummary(source.device, source.name or "", source.device == device),
         )
         summary.files.append(str(source.path))
+        summary.left_out.update(source.left_out)
         if source.name and (not summary.name or source.path.name == f"{source.device}.sqlite3"):
             summary.name = source.name  # the device's own file says its name best
     for table, items in chosen.items():

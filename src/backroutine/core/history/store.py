@@ -335,6 +335,8 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
     def devices(self) -> list[DeviceSummary]:
         """The devices whose records are merged, this one first: name, files, counts and the
         latest moment recorded; one computer alone when the folder is not shared."""
+        if self._merge is not None:
+            self._merge.refresh()
         with self._lock:
             try:
                 if self._merge is None:
@@ -357,6 +359,8 @@ class HistoryStore(CheckinMethods, CorrectionMethods, ActivityMethods):
     def missing_devices(self) -> list[SeenDevice]:
         """The devices whose records were merged here before but whose file is no longer in
         the folder (seen.py): their records are not shown."""
+        if self._merge is not None:
+            self._merge.refresh()
         with self._lock:
             if self._merge is None:
                 return []
