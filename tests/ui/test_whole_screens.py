@@ -1,0 +1,128 @@
+"""Every screen whole at 80x24 and at 120x40 (issue 21): nothing a person needs is hidden or
+cut. Each test looks at what is on screen, the regions the widgets really got."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Footer, OptionList
+from textual.widgets._footer import FooterKey
+
+from backroutine.audio import RecordingPlayer
+from backroutine.core.history import HistoryStore
+from backroutine.ui.app import make_app
+from backroutine.ui.screens.dialogs import HelpScreen
+from backroutine.ui.screens.home import HomeScreen
+
+from .conftest import FakeClock, settle
+
+
+@pytest.fixture
+def home(tmp_path: Path):
+    data = tmp_path / "data"
+    store = HistoryStore.open(data)
+    now = datetime.now(UTC)
+    store.save_red_flags([], at=now - timedelta(days=1))
+    store.add_checkin(at=now - timedelta(hours=2), pain=4)
+    started = now - timedelta(hours=1)
+    session = store.start_session(routine_id="desk-break", routine_name="Desk break",
+                                  category="gentle", steps_total=5, started_at=started)  # fmt: skip
+    store.finish_session(session, status="stopped", steps_done=1, active_seconds=31,
+                         at=started + timedelta(seconds=31))  # fmt: skip
+    clock = FakeClock()
+    app = make_app(store=store, data_dir=data, clock=clock, player=RecordingPlayer(clock=clock))
+    yield app
+    store.close()
+
+
+def on_screen(app, selector: str) -> bool:
+    """The widget is shown, and wholly inside the screen."""
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    return widget.display and bool(region) and app.screen.region.contains_region(region)
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as it is drawn: what a person sees, caches and all."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def footer_keys(app) -> list[FooterKey]:
+    return list(app.screen.query_one(Footer).query(FooterKey))
+
+
+async def test_home_at_80x24_shows_your_back_a_key_away(home) -> None:
+    app = home
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert on_screen(app, "#routines") and not app.screen.query_one("#back-pane").display
+        assert "b: your back" in str(app.screen.query_one("#routines-title").render())
+        await pilot.press("b")
+        await pilot.pause()
+        assert on_screen(app, "#pain") and on_screen(app, "#numbers")
+        assert "Pain now: 4/10" in str(app.screen.query_one("#pain").render())
+        assert not app.screen.query_one("#routines-pane").display
+        await pilot.press("b")
+        await pilot.pause()
+        assert on_screen(app, "#routines")
+
+
+async def test_home_at_120x40_shows_both_panes_without_the_switch(home) -> None:
+    app = home
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert on_screen(app, "#routines") and on_screen(app, "#pain")
+        assert on_screen(app, "#numbers")
+        assert "b" not in [key.key for key in footer_keys(app)]  # nothing to switch
+        await pilot.press("b")
+        await pilot.pause()
+        assert on_screen(app, "#routines") and on_screen(app, "#pain")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_home_footer_fits_and_every_key_is_in_the_help(home, size) -> None:
+    app = home
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        keys = footer_keys(app)
+        shown = {key.key for key in keys}
+        assert {"t", "c", "s", "r", "g", "q"} <= shown
+        for key in keys:
+            assert app.screen.region.contains_region(key.region), key.key
+            assert key.key_display or key.key in str(key.render())
+        quit_key = next(key for key in keys if key.key == "q")
+        assert "Quit" in str(quit_key.render())  # the last one, whole
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = [key for key, _ in app.screen.keys]
+        for key in ("t", "c", "b", "s", "r", "g", "?", "q", "ctrl+p"):
+            assert key in listed
+
+
+async def test_the_recent_sessions_header_lines_up_with_its_rows(home) -> None:
+    app = home
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#recent", DataTable)
+        lines = screen_lines(app)
+        at = next(i for i, line in enumerate(lines) if "pain before" in line)
+        header, row = lines[at], lines[at + 1]
+        assert "Desk break" in row
+        assert header.index("routine") == row.index("Desk break")
+        assert header.index("status") == row.index("stopped")
+
+
+async def test_the_routine_of_today_is_scrolled_into_view(home) -> None:
+    app = home
+    async with app.run_test(size=(80, 16)) as pilot:  # a list only a few lines high
+        await settle(pilot)
+        options = app.screen.query_one("#routines", OptionList)
+        await pilot.pause()
+        today = options.highlighted
+        assert today is not None and "★ today" in str(options.get_option_at_index(today).prompt)
+        assert options.scrollable_content_region.height < options.option_count
+        assert any("★ today" in line for line in screen_lines(app))
