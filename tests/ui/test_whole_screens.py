@@ -15,6 +15,7 @@ from backroutine.core.history import HistoryStore
 from backroutine.ui.app import make_app
 from backroutine.ui.screens.dialogs import HelpScreen
 from backroutine.ui.screens.home import HomeScreen
+from backroutine.ui.screens.safety import SafetyScreen
 
 from .conftest import FakeClock, settle
 
@@ -126,3 +127,45 @@ async def test_the_routine_of_today_is_scrolled_into_view(home) -> None:
         assert today is not None and "★ today" in str(options.get_option_at_index(today).prompt)
         assert options.scrollable_content_region.height < options.option_count
         assert any("★ today" in line for line in screen_lines(app))
+
+
+async def test_the_safety_questions_at_80x24_keep_save_in_sight(tmp_path: Path) -> None:
+    """First run: the questions scroll between the title and the buttons; every box says in
+    characters whether it is ticked; a wrapped question is indented under its box."""
+    data = tmp_path / "data"
+    store = HistoryStore.open(data)
+    clock = FakeClock()
+    app = make_app(store=store, data_dir=data, clock=clock, player=RecordingPlayer(clock=clock))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, SafetyScreen)
+            assert on_screen(app, "#save") and on_screen(app, "#close")
+            await pilot.press("space")  # ticks the first question
+            await pilot.pause()
+            lines = screen_lines(app)
+            ticked = next(i for i, line in enumerate(lines) if "[x] Numbness" in line)
+            assert "[ ] New trouble peeing" in "".join(lines[ticked + 1 : ticked + 3])
+            box_at = lines[ticked].index("[x]")
+            follow = lines[ticked + 1]
+            assert follow[box_at : box_at + 4] == "    " and follow[box_at + 4] != " "
+            for _ in range(30):  # Tab through every question: Save stays in sight
+                await pilot.press("tab")
+                assert on_screen(app, "#save")
+                focused = app.focused
+                assert focused is not None and on_screen(app, f"#{focused.id}")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert store.red_flags().yes == {"saddle_numbness"}
+    finally:
+        store.close()
+
+
+async def test_the_spasm_answers_differ_in_characters(home) -> None:
+    app = home
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        line = next(line for line in screen_lines(app) if "not sure" in line)
+        assert "(•) not sure" in line and "( ) fewer" in line and "( ) more" in line
