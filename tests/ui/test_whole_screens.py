@@ -169,3 +169,95 @@ async def test_the_spasm_answers_differ_in_characters(home) -> None:
         await settle(pilot)
         line = next(line for line in screen_lines(app) if "not sure" in line)
         assert "(•) not sure" in line and "( ) fewer" in line and "( ) more" in line
+
+
+LONG = (
+    """\
+name: Long words
+category: gentle
+summary: A routine with long instructions.
+steps:
+  - name: Dead bug
+    hold: 60s
+    illustration: supine-twist
+    instructions: >-
+"""
+    + "      "
+    + "Reach one arm back over your head and breathe out slowly. " * 12
+    + """
+  - {name: Walk, duration: 20s, instructions: Walk gently.}
+"""
+)
+
+
+@pytest.fixture
+def long_player(tmp_path: Path):
+    from backroutine.core.loading import load_text
+
+    clock = FakeClock(100.0)
+    routine = load_text(LONG, path=tmp_path / "long.yaml")
+    store = HistoryStore.open(tmp_path / "data")
+    app = make_app(store=store, routine=routine, clock=clock,
+                   player=RecordingPlayer(clock=clock), data_dir=tmp_path / "data")  # fmt: skip
+    yield app
+    store.close()
+
+
+async def test_instructions_that_do_not_fit_say_more_follows_and_scroll(long_player) -> None:
+    app = long_player
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        more = app.screen.query_one("#more")
+        assert "more below" in str(more.render()) and on_screen(app, "#more")
+        box = app.screen.query_one("#instructions-box")
+        await pilot.press("end")
+        await pilot.pause(0.5)
+        assert box.scroll_y == box.max_scroll_y > 0
+        assert "more above" in str(more.render())
+        assert any("breathe out slowly." in line for line in screen_lines(app))
+
+
+async def test_short_instructions_say_nothing_more(long_player) -> None:
+    app = long_player
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(app.screen.query_one("#more").render()) == ""
+
+
+@pytest.mark.parametrize(("size", "rows"), [((80, 24), 3), ((120, 40), 10), ((100, 32), 5)])
+async def test_the_countdown_grows_with_the_space(long_player, size, rows) -> None:
+    app = long_player
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = [w for w in app.screen.query("#countdown, #big-countdown") if w.display]
+        assert len(shown) == 1 and shown[0].region.height == rows
+        assert app.screen.region.contains_region(shown[0].region)
+
+
+async def test_the_footer_says_resume_while_paused(long_player) -> None:
+    app = long_player
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+
+        def space_label() -> str:
+            keys = [key for key in footer_keys(app) if key.key == "space"]
+            assert len(keys) == 1
+            return keys[0].description
+
+        assert space_label() == "Pause"
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.session.state == "paused" and space_label() == "Resume"
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.session.state == "running" and space_label() == "Pause"
+        await pilot.press("q")  # the quit question pauses the routine, and the footer says so
+        await pilot.pause()
+        assert app.session.state == "paused"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.session.state == "running" and space_label() == "Pause"
