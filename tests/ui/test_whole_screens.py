@@ -26,7 +26,7 @@ def home(tmp_path: Path):
     store = HistoryStore.open(data)
     now = datetime.now(UTC)
     store.save_red_flags([], at=now - timedelta(days=1))
-    store.add_checkin(at=now - timedelta(hours=2), pain=4)
+    store.add_checkin(at=datetime.now().astimezone(), pain=4)  # today, where the person is
     started = now - timedelta(hours=1)
     session = store.start_session(routine_id="desk-break", routine_name="Desk break",
                                   category="gentle", steps_total=5, started_at=started)  # fmt: skip
@@ -261,3 +261,38 @@ async def test_the_footer_says_resume_while_paused(long_player) -> None:
         await pilot.press("n")
         await pilot.pause()
         assert app.session.state == "running" and space_label() == "Pause"
+
+
+async def test_home_words_after_checking_in_today(home) -> None:
+    """One session of 31 s: "1 session", "<1 min" in every place; the invitation to check in
+    gives way once checked in today."""
+    app = home
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pain = str(app.screen.query_one("#pain").render())
+        assert "Checked in today." in pain and "Press c" not in pain
+        numbers = str(app.screen.query_one("#numbers").render())
+        assert "This week: 1 session, <1 min" in numbers and "In all: 1 session, <1 min" in numbers
+        assert "Streak: 0 days" in numbers
+        table = app.screen.query_one("#recent", DataTable)
+        assert str(table.get_row_at(0)[3]) == "<1"
+        await pilot.press("r")
+        await settle(pilot)
+        sessions = app.screen.query_one("#sessions", DataTable)
+        assert str(sessions.get_row_at(0)[4]) == "<1"
+        assert "in all <1 min" in str(app.screen.query_one("#charts").render())
+
+
+async def test_home_invites_a_check_in_when_none_today(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    store = HistoryStore.open(data)
+    store.save_red_flags([], at=datetime.now(UTC) - timedelta(days=2))
+    store.add_checkin(at=datetime.now().astimezone() - timedelta(days=2), pain=5)
+    clock = FakeClock()
+    app = make_app(store=store, data_dir=data, clock=clock, player=RecordingPlayer(clock=clock))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert "Press c to check in." in str(app.screen.query_one("#pain").render())
+    finally:
+        store.close()

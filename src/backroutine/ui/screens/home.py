@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from backroutine.core.durations import format_clock
 from backroutine.core.stats import sparkline
+from backroutine.core.words import minutes_number, minutes_of, minutes_text, plural
 from backroutine.services.home import HomeView, RoutineRow
 from backroutine.ui.messages import Notice, OpenRoutine, SafetyDue
 from backroutine.ui.richtext import data
@@ -297,9 +298,11 @@ class HomeScreen(Screen[None]):
         if progress.pain is None:
             pain.update("No check-ins yet.\nPress c to check in your pain (0-10).")
         else:
+            # Once checked in today, the invitation gives way to the fact.
+            then = "Checked in today." if view.checked_in_today else "Press c to check in."
             pain.update(
                 f"Pain now: {progress.pain}/10 (started at {progress.baseline})\n"
-                f"Recent: {sparkline(progress.trend)}\nPress c to check in."
+                f"Recent: {sparkline(progress.trend)}\n{then}"
             )
         function = self.query_one("#function", Static)
         function.update(Text("\n".join(view.function_lines)))  # activity names: data
@@ -313,9 +316,11 @@ class HomeScreen(Screen[None]):
         numbers = view.numbers
         streak = numbers.streak_days
         self.query_one("#numbers", Static).update(
-            f"This week: {numbers.week_sessions} sessions, {numbers.week_minutes:g} min\n"
-            f"In all: {numbers.total_sessions} sessions, {numbers.total_minutes:g} min\n"
-            f"Streak: {streak} day{'s' if streak != 1 else ''}\n"
+            f"This week: {plural(numbers.week_sessions, 'session')}, "
+            f"{minutes_text(numbers.week_minutes)}\n"
+            f"In all: {plural(numbers.total_sessions, 'session')}, "
+            f"{minutes_text(numbers.total_minutes)}\n"
+            f"Streak: {plural(streak, 'day')}\n"
             f"Minutes, last 14 days: {numbers.bars}"
         )
 
@@ -330,7 +335,9 @@ class HomeScreen(Screen[None]):
             pain = "" if before is None and after is None else f"{_score(before)} → {_score(after)}"
             started = datetime.fromisoformat(s.started_at).strftime("%a %d %b %H:%M")
             name = data(s.routine_name, one_line=True)  # the history keeps what the file said
-            table.add_row(started, name, s.status, f"{s.active_seconds / 60:.0f}", pain)
+            table.add_row(
+                started, name, s.status, minutes_number(minutes_of(s.active_seconds)), pain
+            )
 
     # -- interaction ----------------------------------------------------------------------
 
