@@ -66,7 +66,7 @@ def read_page(history: History, today: datetime) -> HistoryPage:
     lines.append("")
     lines.append(f"Pain trend (oldest → newest): {sparkline(pain['trend']) or '–'}")
     lines.append(
-        f"Streak: {plural(numbers['streak_days'], 'day')} · this week "
+        f"Streak: {plural(cast(int, numbers['streak_days']), 'day')} · this week "
         f"{minutes_text(week['minutes'])} · in all {minutes_text(total['minutes'])}"
     )
     return HistoryPage("\n".join(lines), sessions, checkins, deleted, device_names(history))
