@@ -296,3 +296,23 @@ async def test_home_invites_a_check_in_when_none_today(tmp_path: Path) -> None:
             assert "Press c to check in." in str(app.screen.query_one("#pain").render())
     finally:
         store.close()
+
+
+async def test_the_command_palette_over_the_player_pauses_the_routine(long_player) -> None:
+    app = long_player
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.state == "running"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.session.state == "paused"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.state == "running"
+        await pilot.press("space")  # paused by the person: the palette leaves it paused
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.state == "paused"

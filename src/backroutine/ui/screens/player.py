@@ -68,6 +68,7 @@ class PlayerScreen(Screen[None]):
         self._timer: Timer | None = None
         self._ended = False  # the app has been told; nothing moves any more
         self._instructions = ""  # shown now: a new text is shown from its top
+        self._covered = False  # paused because another screen (the palette...) covers this
 
     @property
     def session(self) -> Session:
@@ -116,6 +117,23 @@ class PlayerScreen(Screen[None]):
         if action in ("pause", "resume"):
             return (self.session.state == "paused") == (action == "resume")
         return True
+
+    def on_screen_suspend(self) -> None:
+        """Any screen over the player (the command palette, a notice's screen) pauses the
+        routine: nobody follows a countdown they cannot see. The questions pause it first
+        themselves (_ask), and then this leaves it to them."""
+        if self.live and self.session.state == "running":
+            self.conductor.pause()
+            self._covered = True
+            self.schedule()
+
+    def on_screen_resume(self) -> None:
+        if self._covered and self.live:
+            self._covered = False
+            self.conductor.resume()
+            self.show()
+            self.schedule()
+            self.refresh_bindings()
 
     def _show_more(self) -> None:
         """Say that the instructions go on below what is shown (or above, once scrolled)."""
