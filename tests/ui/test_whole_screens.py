@@ -316,3 +316,23 @@ async def test_the_command_palette_over_the_player_pauses_the_routine(long_playe
         await pilot.press("escape")
         await pilot.pause()
         assert app.session.state == "paused"
+
+
+async def test_no_color_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: the app draws without colour, and the boxes still say ticked or not."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    data = tmp_path / "data"
+    store = HistoryStore.open(data)
+    clock = FakeClock()
+    app = make_app(store=store, data_dir=data, clock=clock, player=RecordingPlayer(clock=clock))
+    try:
+        assert app.no_color
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("space")
+            await pilot.pause()
+            lines = screen_lines(app)
+            assert any("[x] Numbness" in line for line in lines)
+            assert any("[ ] New trouble peeing" in line for line in lines)
+    finally:
+        store.close()
