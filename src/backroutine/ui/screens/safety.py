@@ -58,8 +58,8 @@ def saved_answers(answers: RedFlagAnswers) -> Said:
 
 class SafetyScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
-    #safety { height: 1fr; max-height: 100%; width: 80; }
-    #safety-questions { height: 1fr; }
+    #safety { height: 1fr; max-height: 100%; }
+    #safety-questions { height: 1fr; padding-right: 1; }  /* the text clear of the scrollbar */
     #safety .buttons { margin-top: 1; }
     #safety Tick {
         border: none;
