@@ -23,7 +23,7 @@ from backroutine.audio import Player
 from backroutine.core.advice import EMERGENCY_SIGNS, HURT_ADVICE, HURT_DAY, HURT_TITLE
 from backroutine.core.announce import describe
 from backroutine.core.durations import format_clock
-from backroutine.core.engine import Event, Session
+from backroutine.core.engine import Event, SegmentStarted, Session
 from backroutine.core.outcome import Summary
 from backroutine.core.recording import SessionRecorder
 from backroutine.core.text import escaped
@@ -40,6 +40,13 @@ KEYS_HELP = (
 
 
 MAX_LINE = 20  # the pain answer: room for any mistake to be seen whole (and refused)
+
+
+def instruction_lines(instructions: str | None) -> list[str]:
+    """A step's instructions as plain lines: "How: " before the first, the others indented
+    under it; the file's own line breaks kept (a line each), blank lines dropped."""
+    lines = [line.strip() for line in (instructions or "").splitlines() if line.strip()]
+    return [("        How: " if i == 0 else "             ") + line for i, line in enumerate(lines)]
 
 
 class Keys(Protocol):
@@ -171,6 +178,7 @@ class PlainPlayer:
         self.out = out
         self.keys = keys
         self.speed = speed
+        self._taught: set[int] = set()  # the steps whose instructions have been printed
         # Records, sounds and speaks the events; this player only prints them and reads keys.
         self.conductor = SessionConductor(
             session, recorder, player=player, speaker=speaker, speed=speed
@@ -208,6 +216,17 @@ class PlainPlayer:
             line = describe(event, self.routine, self.session.next_segment)
             if line:
                 self.say(line)
+            if isinstance(event, SegmentStarted) and event.segment.kind != "rest":
+                self.teach(event.segment.step)
+
+    def teach(self, step: int) -> None:
+        """How to do a step, once, as it begins (at its get-ready, before its first bout):
+        the screen shows it all along, and plain mode is the screen reader's way in."""
+        if step in self._taught:
+            return
+        self._taught.add(step)
+        for line in instruction_lines(self.routine.steps[step].instructions):
+            self.note(line)
 
     def run(self) -> int:
         """Play to the end. Returns the exit code."""

@@ -158,7 +158,7 @@ def test_serve_refuses_a_port_that_only_looks_like_digits(cli) -> None:
         (
             ["history", "--json", "--csv"],
             [
-                "usage: backroutine history [-h] [--data-dir DIR] [--json | --csv]",
+                "usage: backroutine history [-h] [--data-dir DIR] [--json | --csv] [--all]",
                 "backroutine history: error: argument --csv: not allowed with argument --json",
             ],
         ),

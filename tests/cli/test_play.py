@@ -297,3 +297,41 @@ def test_voice_without_a_speech_program_says_so_once(tmp_path: Path, quick: Path
     )  # fmt: skip
     assert run.returncode == 0
     assert run.stderr.count("No voice") == 1
+
+
+TAUGHT = """\
+name: Taught flow
+category: gentle
+defaults: {get_ready: 2s, rest: 3s}
+steps:
+  - name: Walk
+    duration: 4s
+    instructions: Walk gently around the room.
+  - name: Twist
+    hold: 3s
+    sides: both
+    instructions: |
+      Lie on your back, knees bent.
+
+      Let both knees drop to one side.
+  - {name: Breathe, duration: 2s}
+"""
+
+
+def test_plain_says_how_to_do_each_step_once_as_it_begins(tmp_path: Path) -> None:
+    clock = FakeClock(50.0)
+    session = Session(load_text(TAUGHT, path=tmp_path / "taught.yaml"), clock=clock)
+    out = io.StringIO()
+    PlainPlayer(session, player=RecordingPlayer(clock=clock), recorder=SessionRecorder(None, session),
+                out=out, keys=ScriptedKeys(clock, [], False)).run()  # fmt: skip
+    lines = out.getvalue().splitlines()
+    walk = lines.index("[ 0:00] Walk: MOVE for 4s")
+    assert lines[walk + 1] == "        How: Walk gently around the room."
+    ready = lines.index("[ 0:04] Get ready: Twist · LEFT side · starts in 2s")
+    assert lines[ready + 1 : ready + 3] == [
+        "        How: Lie on your back, knees bent.",
+        "             Let both knees drop to one side.",
+    ]
+    assert lines[ready + 3] == "[ 0:06] Twist: HOLD 3s · LEFT side"  # before the first bout
+    assert sum("How: Lie on your back" in line for line in lines) == 1  # not again on the right
+    assert not any("How:" in line for line in lines[lines.index("[ 0:15] Breathe: MOVE for 2s") :])

@@ -138,3 +138,23 @@ async def test_paused_and_outside_the_minutes_it_wakes_only_as_the_timer_asks(ri
         await pilot.press("p")  # 49:40 left: the next change is at 49:00
         assert screen.wake_in == pytest.approx(40.0)
         assert shown(screen)[0] == "Next break at 10:51, in"  # 10:01:20 + 49:40
+
+
+async def test_the_footer_says_resume_while_the_reminders_are_paused(rig) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app, _clock, timer, _ = rig
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+
+        def p_label() -> str:
+            (key,) = [k for k in app.screen.query(FooterKey) if k.key == "p"]
+            return key.description
+
+        assert p_label() == "Pause"
+        await pilot.press("p")
+        await pilot.pause()
+        assert timer.paused and p_label() == "Resume"
+        await pilot.press("p")
+        await pilot.pause()
+        assert not timer.paused and p_label() == "Pause"

@@ -66,3 +66,61 @@ def test_checkin_refusal_and_the_new_bout_question(rig, snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(rig.app, terminal_size=(80, 24), run_before=run_before)
+
+
+def _home_app(tmp_path, *, answered: bool):
+    """The home screen on a fixed day: one check-in and one 31 s session (or, not answered
+    yet, the first run's safety questions over it)."""
+    from datetime import timedelta
+
+    from backroutine.audio import RecordingPlayer
+    from backroutine.core.history import HistoryStore
+    from backroutine.ui.app import make_app
+    from fakes import FakeClock
+
+    from .conftest import fixed_now
+
+    store = HistoryStore.open(tmp_path / "home")
+    now = fixed_now()
+    if answered:
+        store.save_red_flags([], at=now - timedelta(days=1))
+        store.add_checkin(at=now - timedelta(hours=2), pain=4)
+        started = now - timedelta(hours=1)
+        session = store.start_session(routine_id="desk-break", routine_name="Desk break",
+                                      category="gentle", steps_total=5, started_at=started)  # fmt: skip
+        store.finish_session(session, status="stopped", steps_done=1, active_seconds=31,
+                             at=started + timedelta(seconds=31))  # fmt: skip
+    clock = FakeClock()
+    app = make_app(store=store, data_dir=tmp_path / "home", clock=clock,
+                   player=RecordingPlayer(clock=clock), now=fixed_now)  # fmt: skip
+    return app, store
+
+
+async def _settled(pilot) -> None:
+    from .conftest import settle
+
+    await settle(pilot)
+    await pilot.pause()
+
+
+def test_home_at_80x24(tmp_path, snap_compare) -> None:
+    """Routines and "Your back" take turns below 100 columns; the footer fits."""
+    app, store = _home_app(tmp_path, answered=True)
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=_settled)
+    finally:
+        store.close()
+
+
+def test_safety_questions_at_80x24(tmp_path, snap_compare) -> None:
+    """[x] and [ ] boxes, wrapped questions indented, Save in sight below the questions."""
+    app, store = _home_app(tmp_path, answered=False)
+
+    async def run_before(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("space")
+
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    finally:
+        store.close()

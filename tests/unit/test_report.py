@@ -106,7 +106,7 @@ def test_the_function_section(sample: str) -> None:
 
 def test_the_sessions_section(sample: str) -> None:
     sessions = section(sample, "sessions")
-    assert "53 sessions (52 completed) on 34 days, 588 minutes in all; 1 stopped" in sessions
+    assert "53 sessions (52 completed) on 34 days, 588 min in all; 1 stopped" in sessions
     assert sessions.count("<tr>") == 6  # a header and five weeks
     assert "16 Nov 2026</td>" in sessions
 

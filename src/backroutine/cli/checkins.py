@@ -22,6 +22,7 @@ from backroutine.core.health import RED_FLAGS, SPASMS, RedFlagAnswers
 from backroutine.core.progression import Progress, assess_history
 from backroutine.core.stats import minutes_bars, sparkline
 from backroutine.core.text import describe_char, escaped, first_unsafe
+from backroutine.core.words import minutes_text, plural
 from backroutine.services.advice import answers_advice, see_a_professional
 from backroutine.services.checkins import read_pain
 
@@ -268,12 +269,12 @@ def stats(args: argparse.Namespace) -> int:
 def stats_text(data: dict[str, Any]) -> str:
     week, total = data["this_week"], data["total"]
     lines = [
-        f"This week: {week['sessions']} sessions, {week['minutes']:g} min · "
-        f"in all: {total['sessions']} sessions, {total['minutes']:g} min · "
-        f"streak: {data['streak_days']} day{'s' if data['streak_days'] != 1 else ''}",
+        f"This week: {plural(week['sessions'], 'session')}, {minutes_text(week['minutes'])} · "
+        f"in all: {plural(total['sessions'], 'session')}, {minutes_text(total['minutes'])} · "
+        f"streak: {plural(data['streak_days'], 'day')}",
         "By category: "
         + " · ".join(
-            f"{name} {c['sessions']} ({c['minutes']:g} min)"
+            f"{name} {c['sessions']} ({minutes_text(c['minutes'])})"
             for name, c in data["per_category"].items()
         ),
     ]
@@ -281,7 +282,9 @@ def stats_text(data: dict[str, Any]) -> str:
     top = max(minutes)
     if top:
         bars = minutes_bars(data["per_day"])
-        lines.append(f"Minutes, last {len(minutes)} days: {bars}  (today last; most {top:g} min)")
+        lines.append(
+            f"Minutes, last {len(minutes)} days: {bars}  (today last; most {minutes_text(top)})"
+        )
     else:
         lines.append(f"Minutes, last {len(minutes)} days: none yet")
     taken = data["breaks"]["this_week"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from backroutine.cli.common import (
     EXIT_OK,
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from backroutine.cli.parsing import Commands
     from backroutine.core.function import ActivityRating
     from backroutine.core.health import Checkin
-    from backroutine.core.history.records import SessionRecord
+    from backroutine.core.history.records import BreakRecord, SessionRecord
 
 
 def register(commands: Commands) -> None:
@@ -51,6 +51,11 @@ def _history(sub: argparse.ArgumentParser) -> None:
     form = sub.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON")
     form.add_argument("--csv", action="store_true", help="print CSV (for a spreadsheet)")
+    sub.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every session, check-in, break and rating (else the last {SHOWN} of each)",
+    )
 
 
 def _checkin(sub: argparse.ArgumentParser) -> None:
@@ -129,6 +134,21 @@ def safety_keys_text(width: int = 79) -> str:
 
 # -- history -------------------------------------------------------------------------------
 
+SHOWN = 30  # of each list, in the text `history` prints without --all
+T = TypeVar("T")
+
+
+def _latest(items: Sequence[T], every: bool) -> tuple[Sequence[T], bool]:
+    """The last SHOWN items (all with `every`), and whether some were left out."""
+    if every or len(items) <= SHOWN:
+        return items, False
+    return items[-SHOWN:], True
+
+
+def _left_out(cut: bool) -> None:
+    if cut:
+        print(f"  (showing the last {SHOWN}; --all for every one)")
+
 
 def cmd_history(args: argparse.Namespace) -> int:
     from backroutine.services.activities import activity_rows
@@ -161,13 +181,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 
         sys.stdout.write(history_csv(sessions, checkins, breaks, ratings=ratings))
     else:
-        _print_history(sessions)
-        _print_checkins(checkins, deleted, names)
-        _print_ratings(ratings)
+        every = bool(args.all)
+        _print_history(sessions, every)
+        _print_checkins(checkins, deleted, names, every)
+        _print_breaks(breaks, every)
+        _print_ratings(ratings, every)
     return EXIT_OK
 
 
-def _print_ratings(ratings: Sequence[ActivityRating]) -> None:
+def _print_ratings(ratings: Sequence[ActivityRating], every: bool) -> None:
     """The activity ratings, one line per moment they were given (newest first)."""
     from itertools import groupby
 
@@ -177,16 +199,39 @@ def _print_ratings(ratings: Sequence[ActivityRating]) -> None:
         return
     print()
     print("Activity ratings (0 = unable, 10 = as before; newest first):")
-    moments = groupby(reversed(ratings[-90:]), key=lambda r: r.at)
-    for at, group in moments:
+    moments = [(at, list(group)) for at, group in groupby(ratings, key=lambda r: r.at)]
+    shown, cut = _latest(moments, every)
+    for at, group in reversed(shown):
         said = ", ".join(f"{escaped(r.activity, one_line=True)} {r.score}" for r in group)
         print(f"  {at.strftime('%Y-%m-%d %H:%M')}  {said}")
+    _left_out(cut)
+
+
+def _print_breaks(breaks: Sequence[BreakRecord], every: bool) -> None:
+    """Desk breaks taken, skipped and snoozed (newest first)."""
+    from backroutine.core.text import escaped
+    from backroutine.core.words import minutes_text
+
+    if not breaks:
+        return
+    print()
+    print("Desk breaks (newest first):")
+    shown, cut = _latest(breaks, every)
+    for b in reversed(shown):
+        said = b.outcome
+        if b.outcome == "taken" and b.routine_id:
+            said += f": {escaped(b.routine_id, one_line=True)}"
+        if b.minutes is not None:
+            said += f", {minutes_text(b.minutes)}" if b.outcome == "taken" else ""
+            said += f" for {minutes_text(b.minutes)}" if b.outcome == "snoozed" else ""
+        print(f"  {b.at.strftime('%Y-%m-%d %H:%M')}  {said}")
+    _left_out(cut)
 
 
 def _print_checkins(
-    checkins: Sequence[Checkin], deleted: Sequence[Checkin], names: dict[str, str]
+    checkins: Sequence[Checkin], deleted: Sequence[Checkin], names: dict[str, str], every: bool
 ) -> None:
-    """The latest 30 check-ins as they are now, each correction said; the deleted ones are
+    """The latest check-ins as they are now, each correction said; the deleted ones are
     not among them (nothing counts them) but listed after, so nothing vanishes unsaid."""
     from backroutine.core.text import escaped
     from backroutine.services.corrections import correction_text
@@ -195,22 +240,26 @@ def _print_checkins(
         return
     print()
     print("Check-ins (newest first):")
-    for c in reversed(checkins[-30:]):
+    shown, cut = _latest(checkins, every)
+    for c in reversed(shown):
         extra = f", spasms {c.spasms}" if c.spasms else ""
         extra += " (new episode)" if c.new_episode else ""
         note = f" · {escaped(c.note, one_line=True)}" if c.note else ""
         fixed = correction_text(c, names)
         fixed = f" ({fixed})" if fixed else ""
         print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2}{extra}{note}{fixed}")
+    _left_out(cut)
     if deleted:
         print()
         print("Deleted check-ins (not counted anywhere; kept in the history):")
-        for c in reversed(deleted[-30:]):
+        shown, cut = _latest(deleted, every)
+        for c in reversed(shown):
             said = correction_text(c, names)
             print(f"  {c.at.strftime('%Y-%m-%d %H:%M')}  pain {c.pain:>2} ({said})")
+        _left_out(cut)
 
 
-def _print_history(sessions: Sequence[SessionRecord]) -> None:
+def _print_history(sessions: Sequence[SessionRecord], every: bool) -> None:
     from backroutine.core.durations import format_clock
     from backroutine.core.text import escaped
 
@@ -225,11 +274,12 @@ def _print_history(sessions: Sequence[SessionRecord]) -> None:
             format_clock(s.active_seconds),
             f"{s.steps_done}/{s.steps_total}",
         )
-        for s in sessions
+        for s in _latest(sessions[::-1], every)[0][::-1]  # newest first
     ]
     header = ("started", "routine", "status", "time", "steps")
     for line in table_lines([header, *rows]):
         print(line)
+    _left_out(not every and len(sessions) > SHOWN)
 
 
 # -- check-ins, status, stats, safety (they run in cli/checkins.py) -------------------------

@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 
 from backroutine.core.categories import CATEGORIES
 from backroutine.core.health import Checkin
+from backroutine.core.words import minutes_of
 
 PAIN_AFTER_WINDOW = timedelta(hours=2)  # a check-in this soon after a session is "after" it
 DAYS_SHOWN = 14
@@ -87,7 +88,7 @@ def countable(sessions: Sequence[S]) -> list[S]:
 
 
 def _minutes(sessions: Sequence[SessionLike]) -> float:
-    return round(sum(s.active_seconds for s in sessions) / 60, 1)
+    return minutes_of(sum(s.active_seconds for s in sessions))
 
 
 def _count(sessions: Sequence[SessionLike]) -> dict[str, float]:

@@ -14,6 +14,7 @@ from backroutine.core.clock import local_now
 from backroutine.core.engine import Session
 from backroutine.core.model import Routine
 from backroutine.core.progression import History, assess_history, routine_lock
+from backroutine.core.words import minutes_of
 
 Answer = Literal["take", "snooze5", "snooze10", "skip"]
 # The snoozes offered, by answer: the timer's own choices (5 and 10 minutes).
@@ -36,7 +37,7 @@ class BreakHistory(History, Protocol):
 
 def played_minutes(session: Session) -> float:
     """How long a break's routine was actually played, as recorded: minutes, to a tenth."""
-    return round(session.active_seconds / 60, 1)
+    return minutes_of(session.active_seconds)
 
 
 class BreakAnswers:

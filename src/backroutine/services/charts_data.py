@@ -28,6 +28,7 @@ from backroutine.core.function import (
     shown,
 )
 from backroutine.core.history.records import SessionRecord
+from backroutine.core.words import minutes_number, minutes_of, plural
 from backroutine.services.report_data import ReportData, ReportHistory, gather
 
 # A tick label and the gap after it, in cells: "19 Oct" or "Oct 2026" and two spaces.
@@ -203,8 +204,8 @@ def weekly_minutes(
     for s in sessions:
         i = index.get(monday(datetime.fromisoformat(s.started_at).date()))
         if i is not None:
-            minutes.setdefault(s.category, [0.0] * len(weeks))[i] += s.active_seconds / 60
-    return weeks, {c: [round(m, 1) for m in values] for c, values in minutes.items()}
+            minutes.setdefault(s.category, [0.0] * len(weeks))[i] += s.active_seconds
+    return weeks, {c: [minutes_of(m) for m in values] for c, values in minutes.items()}
 
 
 def weeks_chart(sessions: Sequence[SessionRecord], start: date, end: date) -> WeeksChart:
@@ -213,10 +214,13 @@ def weeks_chart(sessions: Sequence[SessionRecord], start: date, end: date) -> We
     weeks, minutes = weekly_minutes(sessions, start, end)
     totals = [sum(week) for week in zip(*minutes.values(), strict=True)]
     by_category = ", ".join(
-        f"{category} {sum(values):.0f}" for category, values in minutes.items() if sum(values)
+        f"{category} {minutes_number(sum(values))}"
+        for category, values in minutes.items()
+        if sum(values)
     )
     summary = (
-        f"Minutes per week: {totals[-1]:.0f} this week, {sum(totals) / len(totals):.0f} a week "
+        f"Minutes per week: {minutes_number(totals[-1])} this week, "
+        f"{minutes_number(sum(totals) / len(totals))} a week "
         f"on average over {_count(len(weeks), 'week')}; in all: {by_category}."
     )
     return WeeksChart(tuple(weeks), {c: tuple(v) for c, v in minutes.items()}, summary)
@@ -292,7 +296,7 @@ def _month_labels(months: Sequence[date]) -> list[str]:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return plural(n, noun)
 
 
 def _num(value: Fraction) -> str:

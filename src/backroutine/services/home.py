@@ -84,6 +84,7 @@ class HomeView:
     function_lines: tuple[str, ...]  # ... in words (the score and its change; a line each)
     rate_now: tuple[str, ...]  # the activities the check-in asks to rate (once a week)
     last_checkin: datetime | None = None  # when the latest check-in was made, if any
+    checked_in_today: bool = False  # on today's date, where the person checked in
 
     def routine(self, routine_id: str) -> RoutineRow | None:
         for group in self.groups:
@@ -142,7 +143,9 @@ def home_view(
         notices.append(NOT_OPENED_NOTICE)
     if can_save and progress.safety_due:
         notices.append(words.ask_safety_text(progress.safety_asked))
-    numbers = compute(sessions, checkins, today or date.today())
+    day = today or date.today()
+    numbers = compute(sessions, checkins, day)
+    last_checkin = max((c.at for c in checkins), default=None)
     function = function_now(history, now, checkins)  # with the check-ins read above
     around = pain_around(sessions[:RECENT_SHOWN], checkins)
     return HomeView(
@@ -164,7 +167,9 @@ def home_view(
         rate_now=tuple(a.name for a in function.score.activities)
         if function.due and can_save
         else (),
-        last_checkin=max((c.at for c in checkins), default=None),
+        last_checkin=last_checkin,
+        # The check-in's own date (its stored offset), as the day scores count it.
+        checked_in_today=last_checkin is not None and last_checkin.date() == day,
     )
 
 

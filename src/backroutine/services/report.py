@@ -24,6 +24,7 @@ from backroutine.core.days import improved_at_or_below
 from backroutine.core.function import MEANINGFUL_CHANGE, function_score, shown
 from backroutine.core.health import RED_FLAGS, Checkin
 from backroutine.core.text import escaped
+from backroutine.core.words import minutes_number, minutes_of, minutes_text, plural
 from backroutine.services.report_charts import (
     Chart,
     PainPoint,
@@ -153,14 +154,14 @@ def _glance(data: ReportData) -> str:
     score = "not rated" if f.score is None else f"{shown(f.score):g}/10"
     if f.change is not None and f.baseline is not None:
         score += f" (from {shown(f.baseline):g})"
-    minutes = sum(s.active_seconds for s in data.sessions) / 60
+    minutes = minutes_of(sum(s.active_seconds for s in data.sessions))
     advice = "none now" if not p.reasons else TIER_WORDS[p.urgency or "soon"]
     boxes = [
         ("Pain now", pain),
         ("Starting pain (this episode)", start),
         ("Flare days in the period", str(flares)),
         ("Function score (PSFS)", score),
-        ("Sessions in the period", f"{len(data.sessions)} · {minutes:.0f} min"),
+        ("Sessions in the period", f"{len(data.sessions)} · {minutes_text(minutes)}"),
         ("See a professional", advice),
     ]
     cells = "\n".join(
@@ -288,19 +289,19 @@ def _sessions(data: ReportData) -> str:
     for s in data.sessions:
         day = datetime.fromisoformat(s.started_at).date()
         i = index[day - timedelta(days=day.weekday())]
-        minutes.setdefault(s.category, [0.0] * len(weeks))[i] += s.active_seconds / 60
+        minutes.setdefault(s.category, [0.0] * len(weeks))[i] += s.active_seconds
         played[i] += 1
         done[i] += s.status == "completed"
         active[i].add(day)
     rounded: dict[str, Sequence[float]] = {
-        c: [round(m, 1) for m in values] for c, values in minutes.items()
+        c: [minutes_of(m) for m in values] for c, values in minutes.items()
     }
     chart = weekly_chart(weeks, rounded)
     head = ["Week of", "Days active", "Sessions (completed)"]
     head += [e(c.capitalize()) for c in rounded] + ["Minutes"]
     rows = []
     for i, week in enumerate(weeks):
-        per = [f"{rounded[c][i]:.0f}" for c in rounded]
+        per = [minutes_number(rounded[c][i]) for c in rounded]
         total = sum(rounded[c][i] for c in rounded)
         # The first and last weeks may be cut by the period: count only their days in it.
         days = (min(week + timedelta(days=6), data.end) - max(week, data.start)).days + 1
@@ -310,15 +311,16 @@ def _sessions(data: ReportData) -> str:
                 f"{len(active[i])}/{days}",
                 f"{played[i]} ({done[i]})",
                 *per,
-                f"{total:.0f}",
+                minutes_number(total),
             ]
         )
     hurt = sum(1 for s in data.sessions if s.reason == "pain")
-    total_minutes = sum(s.active_seconds for s in data.sessions) / 60
+    total_minutes = minutes_of(sum(s.active_seconds for s in data.sessions))
     days_active = len({d for a in active for d in a})
     facts = (
-        f"{len(data.sessions)} sessions ({sum(done)} completed) on {days_active} days, "
-        f"{total_minutes:.0f} minutes in all; {hurt} stopped with \u201cthis hurts\u201d."
+        f"{plural(len(data.sessions), 'session')} ({sum(done)} completed) on "
+        f"{plural(days_active, 'day')}, {minutes_text(total_minutes)} in all; "
+        f"{hurt} stopped with \u201cthis hurts\u201d."
     )
     return _section(
         "sessions",

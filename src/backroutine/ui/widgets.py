@@ -100,3 +100,59 @@ class RoutineList(OptionList):
             if plain.isprintable() and (len(plain) if plain.isascii() else cell_len(plain)) < width:
                 return 1
         return self._get_visual(option).get_height(cast("RulesMap", self.styles), width)
+
+
+# A 3x5 block font for the countdown on a big screen: Digits' box-drawing glyphs do not scale.
+_FONT = {
+    "0": ("###", "#.#", "#.#", "#.#", "###"),
+    "1": (".#.", "##.", ".#.", ".#.", "###"),
+    "2": ("###", "..#", "###", "#..", "###"),
+    "3": ("###", "..#", "###", "..#", "###"),
+    "4": ("#.#", "#.#", "###", "..#", "..#"),
+    "5": ("###", "#..", "###", "..#", "###"),
+    "6": ("###", "#..", "###", "#.#", "###"),
+    "7": ("###", "..#", "..#", "..#", "..#"),
+    "8": ("###", "#.#", "###", "#.#", "###"),
+    "9": ("###", "#.#", "###", "..#", "###"),
+    ":": (".", "#", ".", "#", "."),
+}
+
+
+def big_clock_lines(value: str, scale: int) -> list[str]:
+    """`value` ("12:34") in the block font, each dot `scale` rows high and twice as wide (a
+    terminal cell is about twice as tall as it is wide)."""
+    rows: list[str] = []
+    gap = " " * (2 * scale)
+    for row in range(5):
+        cells = [
+            "".join("█" * (2 * scale) if dot == "#" else " " * (2 * scale) for dot in glyph[row])
+            for glyph in (_FONT.get(char, _FONT["0"]) for char in value)
+        ]
+        rows.extend([gap.join(cells)] * scale)
+    return rows
+
+
+class BigClock(Widget):
+    """The countdown grown with the space: 5 rows at scale 1, 10 at scale 2."""
+
+    DEFAULT_CSS = "BigClock { width: auto; height: auto; }"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.value = "0:00"
+        self.scale = 1
+
+    def show(self, value: str, scale: int) -> None:
+        if (value, scale) != (self.value, self.scale):
+            resized = len(value) != len(self.value) or scale != self.scale
+            self.value, self.scale = value, scale
+            self.refresh(layout=resized)
+
+    def render(self) -> Text:
+        return Text("\n".join(big_clock_lines(self.value, self.scale)))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max(len(line) for line in big_clock_lines(self.value, self.scale))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 5 * self.scale

@@ -56,7 +56,9 @@ def until_change(remaining: float) -> float | None:
 class BreakScreen(Screen[None]):
     BINDINGS = [
         Binding("b", "break_now", "Break now"),
+        # One key, two labels: the footer says what p will do now (check_action).
         Binding("p", "pause", "Pause"),
+        Binding("p", "resume", "Resume"),
         Binding("q", "app.quit_now", "Quit"),
     ]
 
@@ -172,12 +174,20 @@ class BreakScreen(Screen[None]):
     def action_break_now(self) -> None:
         self.offer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pause", "resume"):
+            return self.timer.paused == (action == "resume")
+        return True
+
     def action_pause(self) -> None:
-        if self.timer.paused:
-            self.timer.resume()
-        else:
-            self.timer.pause()
+        self.timer.pause()
         self.look()
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        self.timer.resume()
+        self.look()
+        self.refresh_bindings()
 
 
 class BreakDue(ModalScreen[str]):

@@ -19,12 +19,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from backroutine.services.checkins import CheckinReport, read_pain
 from backroutine.ui.messages import CheckinSaved
 from backroutine.ui.pain import PainField, PainInput
+from backroutine.ui.toggles import Choice
 
 # Saves a check-in made now (pain, spasms, note) and says what it changed; waits for the
 # history, so it is called in a thread worker.
@@ -90,17 +91,17 @@ class CheckinScreen(ModalScreen[bool]):
                     id="episode-question",
                 )
                 with RadioSet(id="episode"):
-                    yield RadioButton("the same, or not sure", value=True, id="episode-same")
-                    yield RadioButton("a new bout", id="episode-new")
+                    yield Choice("the same, or not sure", value=True, id="episode-same")
+                    yield Choice("a new bout", id="episode-new")
             yield PainField(
                 "Pain, 0 (none) to 10 (worst imaginable):", input_id="pain", id="pain-field"
             )
             yield Static("Spasms, compared with before:")
             with RadioSet(id="spasms"):
-                yield RadioButton("not sure", value=True, id="spasms-none")
-                yield RadioButton("fewer", id="spasms-fewer")
-                yield RadioButton("same", id="spasms-same")
-                yield RadioButton("more", id="spasms-more")
+                yield Choice("not sure", value=True, id="spasms-none")
+                yield Choice("fewer", id="spasms-fewer")
+                yield Choice("same", id="spasms-same")
+                yield Choice("more", id="spasms-more")
             yield Static("A note (optional):")
             yield Input(id="note", max_length=500, placeholder="e.g. after gardening")
             if self.rate:

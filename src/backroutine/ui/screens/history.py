@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from backroutine.core.health import Checkin
 from backroutine.core.history.records import SessionRecord
 from backroutine.core.stats import compute, sparkline
+from backroutine.core.words import minutes_number, minutes_of, minutes_text, plural
 from backroutine.services.checkins import CheckinReport
 from backroutine.services.corrections import correction_text, device_names, save_correction
 from backroutine.services.history import History
@@ -58,15 +59,15 @@ def read_page(history: History, today: datetime) -> HistoryPage:
         minutes = day["minutes"]
         bar = "█" * round(minutes) if minutes < 60 else "█" * 60 + "…"
         label = datetime.fromisoformat(day["date"]).strftime("%a %d %b")
-        lines.append(f"{label}  {bar} {minutes:g} min" if minutes else f"{label}  ·")
+        lines.append(f"{label}  {bar} {minutes_text(minutes)}" if minutes else f"{label}  ·")
     pain = cast(dict[str, Any], numbers["pain"])
     week = cast(dict[str, Any], numbers["this_week"])
     total = cast(dict[str, Any], numbers["total"])
     lines.append("")
     lines.append(f"Pain trend (oldest → newest): {sparkline(pain['trend']) or '–'}")
     lines.append(
-        f"Streak: {numbers['streak_days']} days · this week "
-        f"{week['minutes']:g} min · in all {total['minutes']:g} min"
+        f"Streak: {plural(cast(int, numbers['streak_days']), 'day')} · this week "
+        f"{minutes_text(week['minutes'])} · in all {minutes_text(total['minutes'])}"
     )
     return HistoryPage("\n".join(lines), sessions, checkins, deleted, device_names(history))
 
@@ -153,7 +154,7 @@ class HistoryScreen(Screen[None]):
                 data(s.routine_name, one_line=True),
                 data(s.category, one_line=True),
                 status,
-                f"{s.active_seconds / 60:.1f}",
+                minutes_number(minutes_of(s.active_seconds)),
                 f"{s.steps_done}/{s.steps_total}",
             )
         table = self.query_one("#checkins", DataTable)

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -25,23 +25,93 @@ from textual.worker import Worker, WorkerState
 
 from backroutine.core.durations import format_clock
 from backroutine.core.stats import sparkline
+from backroutine.core.words import minutes_number, minutes_of, minutes_text, plural
 from backroutine.services.home import HomeView, RoutineRow
 from backroutine.ui.messages import Notice, OpenRoutine, SafetyDue
 from backroutine.ui.richtext import data
 from backroutine.ui.widgets import RoutineList
 
 LOADING = "home"  # the group of the worker that reads what the screen shows
+NARROW = 100  # columns below which "Your back" and the routines take turns
+RECENT_COLUMNS = ("started", "routine", "status", "minutes", "pain before → after")
+SWITCH_HELP = "below 100 columns: switch between the routines and your back"
 
 
 class HomeScreen(Screen[None]):
+    # Short descriptions, so that the footer fits 80 columns; the tooltip is what `?` says.
     BINDINGS = [
-        Binding("t", "today", "Today's routine"),
-        Binding("c", "app.checkin", "Check in"),
-        Binding("s", "app.safety", "Safety"),
-        Binding("r", "app.history", "History"),
-        Binding("g", "app.charts", "Charts"),
-        Binding("q", "app.quit_now", "Quit"),
+        Binding("t", "today", "Today", tooltip="open today's routine"),
+        Binding("c", "app.checkin", "Check in", tooltip="check in your pain (0-10)"),
+        Binding("b", "switch_pane", "Your back", tooltip=SWITCH_HELP),
+        Binding("s", "app.safety", "Safety", tooltip="the safety questions"),
+        Binding("r", "app.history", "History", tooltip="the full history; correct check-ins"),
+        Binding("g", "app.charts", "Charts", tooltip="charts of pain, function and minutes"),
+        Binding("question_mark", "keys", "Keys", tooltip="this list of keys"),
+        Binding("q", "app.quit_now", "Quit", tooltip="quit"),
     ]
+    DEFAULT_CSS = """
+    #home {
+        padding: 0 1;
+    }
+    #today {
+        background: $primary-background;
+        padding: 1 2;
+        margin-top: 1;
+    }
+    #notice {
+        color: $warning;
+        text-style: bold;
+        padding: 0 2;
+        margin-top: 1;
+    }
+    #home-main {
+        height: 1fr;
+        margin-top: 1;
+    }
+    #routines-pane {
+        width: 1fr;
+    }
+    #routines {
+        height: 1fr;
+    }
+    #routine-info {
+        height: auto;  /* a lock's reason is read whole */
+        max-height: 5;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    #back-pane {
+        width: 42;
+        padding: 0 1;
+    }
+    HomeScreen #pain, HomeScreen #unlock, HomeScreen #numbers {
+        margin-bottom: 1;
+    }
+    #unlock {
+        color: $text-muted;
+    }
+    #unlock.open {
+        color: $success;
+    }
+    .pane-title {
+        text-style: bold;
+        color: $accent;
+    }
+    #recent {
+        height: auto;  /* as many rows as there are sessions, up to 7: the routines get the rest */
+        max-height: 7;
+    }
+
+    /* Below NARROW columns the two panes take turns (b switches): "Your back" is never
+       hidden for good, and the routines keep the width their names need. */
+    HomeScreen.narrow #back-pane { display: none; width: 1fr; }
+    HomeScreen.narrow.show-back #back-pane { display: block; }
+    HomeScreen.narrow.show-back #routines-pane { display: none; }
+    HomeScreen.narrow #today { padding: 0 2; }
+    HomeScreen.narrow #recent { max-height: 5; }
+    HomeScreen #back-pane { overflow-y: auto; }
+    HomeScreen #back-pane:focus { background: $boost; }
+    """
 
     def __init__(self, load: Callable[[], HomeView]) -> None:
         """`load`: reads what the screen shows (the history, the routine library); it waits
@@ -58,11 +128,11 @@ class HomeScreen(Screen[None]):
             yield Static(id="notice")
             with Horizontal(id="home-main"):
                 with Vertical(id="routines-pane"):
-                    yield Static("Routines", classes="pane-title")
+                    yield Static("Routines", id="routines-title", classes="pane-title")
                     yield RoutineList(id="routines")  # an OptionList quick with thousands
                     yield Static(id="routine-info")
-                with Vertical(id="back-pane"):
-                    yield Static("Your back", classes="pane-title")
+                with VerticalScroll(id="back-pane"):  # scrolls when it is the narrow tab
+                    yield Static("Your back", id="back-title", classes="pane-title")
                     yield Static(id="pain")
                     yield Static(id="function")
                     yield Static(id="unlock")
@@ -72,13 +142,44 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        table.add_columns("started", "routine", "status", "minutes", "pain before → after")
         self.refresh_data()
         self.query_one("#routines", OptionList).focus()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 90, "narrow")
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "narrow")
+        footer = self.query_one(Footer)
+        footer.compact = narrow  # every key fits 80 columns; ctrl+p is in the help (?)
+        footer.show_command_palette = not narrow
+        self._show_pane_titles()
+        self.refresh_bindings()  # b is shown only when it does something
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_pane":
+            return self.has_class("narrow")  # both panes are on screen when it is wide
+        return True
+
+    def action_switch_pane(self) -> None:
+        back = not self.has_class("show-back")
+        self.set_class(back, "show-back")
+        self._show_pane_titles()
+        self.query_one("#back-pane" if back else "#routines").focus()
+
+    def _show_pane_titles(self) -> None:
+        """At narrow widths each pane's title says how to reach the other one."""
+        narrow = self.has_class("narrow")
+        self.query_one("#routines-title", Static).update(
+            "Routines  · b: your back" if narrow else "Routines"
+        )
+        self.query_one("#back-title", Static).update(
+            "Your back  · b: routines" if narrow else "Your back"
+        )
+
+    def action_keys(self) -> None:
+        from backroutine.ui.screens.dialogs import HelpScreen, binding_keys
+
+        palette = ("ctrl+p", "the command palette: every action and every routine by name")
+        self.app.push_screen(HelpScreen((*binding_keys(self.BINDINGS), palette)))
 
     # -- data -------------------------------------------------------------------------------
 
@@ -187,6 +288,9 @@ class HomeScreen(Screen[None]):
         with suppress(OptionDoesNotExist):  # the routine may have gone
             if keep is not None:
                 options.highlighted = options.get_option_index(keep)
+        # Once the list is laid out (its height is known only then), the highlighted routine,
+        # "★ today" at first, is brought into view.
+        self.call_after_refresh(options.scroll_to_highlight)
 
     def _show_back(self, view: HomeView) -> None:
         progress = view.progress
@@ -194,9 +298,11 @@ class HomeScreen(Screen[None]):
         if progress.pain is None:
             pain.update("No check-ins yet.\nPress c to check in your pain (0-10).")
         else:
+            # Once checked in today, the invitation gives way to the fact.
+            then = "Checked in today." if view.checked_in_today else "Press c to check in."
             pain.update(
                 f"Pain now: {progress.pain}/10 (started at {progress.baseline})\n"
-                f"Recent: {sparkline(progress.trend)}\nPress c to check in."
+                f"Recent: {sparkline(progress.trend)}\n{then}"
             )
         function = self.query_one("#function", Static)
         function.update(Text("\n".join(view.function_lines)))  # activity names: data
@@ -210,21 +316,28 @@ class HomeScreen(Screen[None]):
         numbers = view.numbers
         streak = numbers.streak_days
         self.query_one("#numbers", Static).update(
-            f"This week: {numbers.week_sessions} sessions, {numbers.week_minutes:g} min\n"
-            f"In all: {numbers.total_sessions} sessions, {numbers.total_minutes:g} min\n"
-            f"Streak: {streak} day{'s' if streak != 1 else ''}\n"
+            f"This week: {plural(numbers.week_sessions, 'session')}, "
+            f"{minutes_text(numbers.week_minutes)}\n"
+            f"In all: {plural(numbers.total_sessions, 'session')}, "
+            f"{minutes_text(numbers.total_minutes)}\n"
+            f"Streak: {plural(streak, 'day')}\n"
             f"Minutes, last 14 days: {numbers.bars}"
         )
 
     def _show_recent(self, view: HomeView) -> None:
         table = self.query_one("#recent", DataTable)
-        table.clear()
+        # The columns are made again with the rows: auto-width columns added before their
+        # rows keep a header as wide as its label, out of line with the rows below.
+        table.clear(columns=True)
+        table.add_columns(*RECENT_COLUMNS)
         for recent in view.recent:
             s, before, after = recent.session, recent.pain_before, recent.pain_after
             pain = "" if before is None and after is None else f"{_score(before)} → {_score(after)}"
             started = datetime.fromisoformat(s.started_at).strftime("%a %d %b %H:%M")
             name = data(s.routine_name, one_line=True)  # the history keeps what the file said
-            table.add_row(started, name, s.status, f"{s.active_seconds / 60:.0f}", pain)
+            table.add_row(
+                started, name, s.status, minutes_number(minutes_of(s.active_seconds)), pain
+            )
 
     # -- interaction ----------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer
@@ -26,7 +26,7 @@ from backroutine.core.timeline import Segment
 from backroutine.services.conductor import SessionConductor
 from backroutine.ui.messages import Ending, MuteChanged, SessionEnded
 from backroutine.ui.screens.dialogs import ConfirmQuit, HelpScreen
-from backroutine.ui.widgets import Line, RoutineBar
+from backroutine.ui.widgets import BigClock, Line, RoutineBar
 
 WAKE_LATE = 0.002  # wake this much after the session's moment, so that it has come
 
@@ -36,8 +36,20 @@ def countdown_text(seconds: float) -> str:
 
 
 class PlayerScreen(Screen[None]):
+    DEFAULT_CSS = """
+    PlayerScreen #how { width: 1fr; height: 1fr; }
+    PlayerScreen #instructions-box { height: 1fr; scrollbar-size-vertical: 1; }
+    PlayerScreen #instructions-box:focus { background: transparent; }
+    PlayerScreen #more { height: auto; color: $accent; text-style: bold; }
+    PlayerScreen #big-countdown { display: none; min-width: 16; }
+    PlayerScreen.tall #big-countdown { display: block; }
+    PlayerScreen.tall #countdown { display: none; }
+    PlayerScreen.tall #rep { height: 5; }
+    """
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause"),
+        # One key, two labels: the footer says what space will do now (check_action).
+        Binding("space", "pause", "Pause"),
+        Binding("space", "resume", "Resume"),
         Binding("n,right", "skip", "Next"),
         Binding("p,left", "step_back", "Back"),
         Binding("m", "mute", "Mute"),
@@ -55,6 +67,8 @@ class PlayerScreen(Screen[None]):
         self._started = list(started or [])
         self._timer: Timer | None = None
         self._ended = False  # the app has been told; nothing moves any more
+        self._instructions = ""  # shown now: a new text is shown from its top
+        self._covered = False  # paused because another screen (the palette...) covers this
 
     @property
     def session(self) -> Session:
@@ -70,23 +84,64 @@ class PlayerScreen(Screen[None]):
                 yield Line(id="where")
             with Horizontal(id="clock-row"):
                 yield Digits("0:00", id="countdown")
+                yield BigClock(id="big-countdown")
                 yield Line(id="rep")
             yield Line(id="cue")
             with Horizontal(id="body"):
-                yield Line(id="instructions")
+                with Vertical(id="how"):
+                    # Instructions longer than the space scroll (↑↓), and say that more follows.
+                    with VerticalScroll(id="instructions-box"):
+                        yield Line(id="instructions")
+                    yield Line(id="more")
                 yield Line(id="figure")
             yield Line(id="next")
             yield RoutineBar(id="bar")
         yield Footer()
 
     def on_mount(self) -> None:
+        box = self.query_one("#instructions-box", VerticalScroll)
+        self.watch(box, "scroll_y", lambda _: self._show_more(), init=False)
+        box.focus()  # ↑↓ scroll the instructions; every other key is the screen's
         started, self._started = self._started, []
         self._moved(started)
 
     def on_resize(self) -> None:
-        # Small terminals keep what matters most: the step, the countdown, what is next.
+        # Small terminals keep what matters most: the step, the countdown, what is next;
+        # big ones give the countdown the space.
         self.set_class(self.size.width < 70, "narrow")
         self.set_class(self.size.height < 20, "short")
+        self.set_class(self.size.height >= 30 and self.size.width >= 90, "tall")
+        self.call_after_refresh(self._show_more)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pause", "resume"):
+            return (self.session.state == "paused") == (action == "resume")
+        return True
+
+    def on_screen_suspend(self) -> None:
+        """Any screen over the player (the command palette, a notice's screen) pauses the
+        routine: nobody follows a countdown they cannot see. The questions pause it first
+        themselves (_ask), and then this leaves it to them."""
+        if self.live and self.session.state == "running":
+            self.conductor.pause()
+            self._covered = True
+            self.schedule()
+
+    def on_screen_resume(self) -> None:
+        if self._covered and self.live:
+            self._covered = False
+            self.conductor.resume()
+            self.show()
+            self.schedule()
+            self.refresh_bindings()
+
+    def _show_more(self) -> None:
+        """Say that the instructions go on below what is shown (or above, once scrolled)."""
+        box = self.query_one("#instructions-box", VerticalScroll)
+        below = box.scroll_y < box.max_scroll_y
+        above = box.scroll_y > 0
+        more = "↓ more below (↓ to read on)" if below else ("↑ more above" if above else "")
+        self.query_one("#more", Line).show(more)
 
     # -- the clock ----------------------------------------------------------------------------
 
@@ -169,6 +224,7 @@ class PlayerScreen(Screen[None]):
         value = countdown_text(session.segment_remaining())
         if digits.value != value:
             digits.update(value)
+        self.query_one("#big-countdown", BigClock).show(value, 2 if self.size.height >= 38 else 1)
         rep = session.rep_now()
         if rep is None:
             rep_text = ""
@@ -178,11 +234,17 @@ class PlayerScreen(Screen[None]):
             if phase_name:
                 rep_text += f"\n{phase_name.upper()} {math.ceil(left - 1e-6)}"
         self.query_one("#rep", Line).show(rep_text)
-        self.query_one("#instructions", Line).show(
+        instructions = self.query_one("#instructions", Line)
+        text = (
             (step.instructions or "").strip()
             if segment.kind != "rest"
             else _rest_text(session, segment)
         )
+        if text != self._instructions:
+            self._instructions = text
+            instructions.show(text)
+            self.query_one("#instructions-box", VerticalScroll).scroll_home(animate=False)
+            self.call_after_refresh(self._show_more)
         self.query_one("#figure", Line).show(step.illustration or "")
         self.query_one("#next", Line).show(_next_text(session))
         done = session.position / session.total_seconds if session.total_seconds else 1.0
@@ -198,11 +260,18 @@ class PlayerScreen(Screen[None]):
 
     # -- keys ---------------------------------------------------------------------------------
 
+    def action_pause(self) -> None:
+        self.action_toggle_pause()
+
+    def action_resume(self) -> None:
+        self.action_toggle_pause()
+
     def action_toggle_pause(self) -> None:
         if self.live:
             self.conductor.toggle_pause()
             self.show()
             self.schedule()
+            self.refresh_bindings()
 
     def action_skip(self) -> None:
         if self.live:
@@ -234,6 +303,7 @@ class PlayerScreen(Screen[None]):
         self.conductor.pause()
         self.show()
         self.schedule()
+        self.refresh_bindings()
 
         def answered(answer: object) -> None:
             if ends(answer):
@@ -242,6 +312,7 @@ class PlayerScreen(Screen[None]):
                 self.conductor.resume()
                 self.show()
                 self.schedule()
+                self.refresh_bindings()
 
         self.app.push_screen(modal, answered)
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.geometry import Size
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
@@ -27,9 +26,7 @@ from backroutine.services.advice import answers_advice
 from backroutine.services.checkins import NOT_WRITABLE
 from backroutine.services.history import History
 from backroutine.ui.messages import SafetyAnswered
-
-if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
+from backroutine.ui.toggles import Tick
 
 SAVING = "safety"  # the group of the worker that saves the answers
 
@@ -39,14 +36,6 @@ _GROUP_TITLES = {
     "today": "Contact a doctor today if any of these applies to you:",
     "soon": "See a doctor or physiotherapist soon if this applies to you:",
 }
-
-
-class Question(Checkbox):
-    """A checkbox whose question wraps onto as many lines as it needs: a safety question is
-    read whole, never cut short with an ellipsis."""
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max(1, self.render().get_height(cast("RulesMap", self.styles), width))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +57,19 @@ def saved_answers(answers: RedFlagAnswers) -> Said:
 
 
 class SafetyScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    #safety { height: 1fr; max-height: 100%; }
+    #safety-questions { height: 1fr; padding-right: 1; }  /* the text clear of the scrollbar */
+    #safety .buttons { margin-top: 1; }
+    #safety Tick {
+        border: none;
+        width: 100%;
+        padding: 0;
+        margin: 0;
+        background: transparent;
+    }
+    #safety Tick:focus { background: $boost; text-style: bold; }
+    """
     BINDINGS = [
         Binding("escape", "dismiss(False)", "Close"),
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -87,8 +89,19 @@ class SafetyScreen(ModalScreen[bool]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="safety", classes="dialog"):
+        with Vertical(id="safety", classes="dialog"):
             yield Static("A few safety questions", classes="dialog-title")
+            yield from self._questions()
+            with Horizontal(classes="buttons"):  # below the questions: always on screen
+                yield Button("Save", variant="primary", id="save")
+                if self.answers.open_flags:
+                    yield Button("A professional has checked this", id="checked")
+                yield Button("Close", id="close")
+
+    def _questions(self) -> ComposeResult:
+        """The questions scroll between the title and the buttons (19 of them are taller than
+        an 80x24 terminal); Tab brings each into view."""
+        with VerticalScroll(id="safety-questions"):
             intro = (
                 "Some signs mean back pain needs a doctor rather than exercise. Tick any that "
                 "apply to you now: space ticks, tab moves on, and Save (or ctrl+s) keeps your "
@@ -101,14 +114,10 @@ class SafetyScreen(ModalScreen[bool]):
                 yield Static(_GROUP_TITLES[tier], classes=f"safety-group {tier}")
                 for flag in RED_FLAGS:
                     if flag.tier == tier:
-                        yield Question(
-                            flag.question, value=flag.key in self.answers.yes, id=flag.key
+                        # Text, not markup: a question is our words, but never parsed.
+                        yield Tick(
+                            Text(flag.question), value=flag.key in self.answers.yes, id=flag.key
                         )
-            with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="save")
-                if self.answers.open_flags:
-                    yield Button("A professional has checked this", id="checked")
-                yield Button("Close", id="close")
 
     def on_mount(self) -> None:
         self.query_one(Checkbox).focus()
