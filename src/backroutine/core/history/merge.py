@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -174,8 +174,9 @@ class Merge:
         self._observed = stats
         state = self._state
         counts = {} if state is None else state.records_by_device()
+        by_name = {path.name: path for path, _stat in stats}  # one look-up a device, not a scan
         present = {
-            device: (name, records, _device_file(self.data_dir, device, stats))
+            device: (name, records, _device_file(self.data_dir, device, by_name))
             for device, (name, records) in counts.items()
             if device != self.device
         }
@@ -224,13 +225,11 @@ class Merge:
         return source
 
 
-def _device_file(data_dir: Path, device: str, stats: Sequence[tuple[Path, object]]) -> str:
+def _device_file(data_dir: Path, device: str, by_name: Mapping[str, Path]) -> str:
     """A device's own file (not a conflict copy), as it would be named."""
     wanted = f"{device}.sqlite3"
-    for path, _stat in stats:
-        if path.name == wanted:
-            return str(path)
-    return str(history_folder(data_dir) / wanted)
+    found = by_name.get(wanted)
+    return str(found if found is not None else history_folder(data_dir) / wanted)
 
 
 def _stat(path: Path) -> Stat:
