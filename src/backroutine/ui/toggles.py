@@ -39,32 +39,24 @@ class _Marked:
         assert isinstance(self, Checkbox | RadioButton)
         return self
 
+    # Ahead of the toggle's own in the class order: what is drawn, and how much room it takes.
+    def render(self) -> Content:
+        return Content("\n").join(self._marked_lines(self._toggle.content_region.width))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return len(self.MARKS[0]) + 1 + self._toggle._label.cell_length
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._marked_lines(width))
+
 
 class Tick(_Marked, Checkbox):
     """A checkbox drawn `[x]` / `[ ]`."""
 
     MARKS = ("[x]", "[ ]")
 
-    def render(self) -> Content:
-        return Content("\n").join(self._marked_lines(self.content_region.width))
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return len(self.MARKS[0]) + 1 + self._label.cell_length
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._marked_lines(width))
-
 
 class Choice(_Marked, RadioButton):
     """A radio button drawn `(•)` / `( )`."""
 
     MARKS = ("(•)", "( )")
-
-    def render(self) -> Content:
-        return Content("\n").join(self._marked_lines(self.content_region.width))
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return len(self.MARKS[0]) + 1 + self._label.cell_length
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._marked_lines(width))
