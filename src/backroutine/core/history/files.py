@@ -16,6 +16,23 @@ from backroutine.core.history.common import _ADVICE, _SIDE_SUFFIXES, HistoryErro
 from backroutine.core.private import make_private_folders
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """A whole copy of the database at `source` (opened read-only, so nothing of it runs or
+    changes) into the new file `target`, made owner-only. sqlite3.Error goes to the caller."""
+    import sqlite3
+
+    reading = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        writing = sqlite3.connect(target, isolation_level=None)
+        try:
+            reading.backup(writing)
+        finally:
+            writing.close()
+    finally:
+        reading.close()
+    os.chmod(target, 0o600)
+
+
 def _make_private_folder(folder: Path) -> None:
     """Create the folder and any missing parents as 0o700; an existing folder is left as is."""
     try:

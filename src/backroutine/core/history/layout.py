@@ -18,7 +18,7 @@ import sqlite3
 from pathlib import Path
 
 from backroutine.core.history.common import _SIDE_SUFFIXES, DB_NAME, HistoryError, _Damaged
-from backroutine.core.history.files import _move_no_clobber, _os_reason
+from backroutine.core.history.files import _move_no_clobber, _os_reason, copy_database
 
 FOLDER = "history"
 SUFFIX = ".sqlite3"
@@ -179,20 +179,11 @@ def adopt_single_file(data_dir: Path, own: Path) -> str | None:
     temporary = own.with_name(f".{own.name}.migrating")
     with _silently_removed(temporary):
         try:
-            source = sqlite3.connect(f"{legacy.absolute().as_uri()}?mode=ro", uri=True)
-            try:
-                target = sqlite3.connect(temporary, isolation_level=None)
-                try:
-                    source.backup(target)
-                finally:
-                    target.close()
-            finally:
-                source.close()
+            copy_database(legacy, temporary)
         except sqlite3.Error as exc:
             if _is_damaged(exc):
                 raise _Damaged(str(exc)) from None  # the caller moves it aside, as always
             raise HistoryError(f"the history {legacy} could not be copied ({exc})") from None
-        os.chmod(temporary, 0o600)
         # Checked, cleaned of triggers and views the app did not make (the old file keeps
         # them: it is kept as it was), migrated (ids given), no journal left.
         cleaned: list[str] = []

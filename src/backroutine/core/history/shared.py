@@ -23,6 +23,7 @@ from backroutine.core.history.connect import _connect_file, open_or_start_anew, 
 from backroutine.core.history.files import (
     _make_private_folder,
     _move_aside,
+    copy_database,
     linked_files,
     refuse_linked_folder,
 )
@@ -139,18 +140,9 @@ def give_new_id(folder: Path, device: Device) -> tuple[Device, str]:
     temporary = target.with_name(f".{target.name}.migrating")
     with opening_in(folder), _silently_removed(temporary):
         try:
-            source = sqlite3.connect(f"{old.absolute().as_uri()}?mode=ro", uri=True)
-            try:
-                copy = sqlite3.connect(temporary, isolation_level=None)
-                try:
-                    source.backup(copy)
-                finally:
-                    copy.close()
-            finally:
-                source.close()
+            copy_database(old, temporary)
         except sqlite3.Error as exc:
             raise HistoryError(f"the history {old} could not be copied ({exc})") from None
-        os.chmod(temporary, 0o600)
         cleaned: list[str] = []
         try:
             connection = _connect_file(temporary, notices=cleaned, kept=str(old))
