@@ -19,6 +19,7 @@ import asyncio
 import signal
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,8 +140,9 @@ class BackroutineApp(App[int]):
         else:
             from backroutine.ui.screens.home import HomeScreen
 
-            # It reads its data in a worker, and asks the safety questions when they are due.
-            self.push_screen(HomeScreen(self.home_view))
+            # It reads its data in a worker, and asks the safety questions when they are due;
+            # it reads it again when the history changes on disk (another program, computer).
+            self.push_screen(HomeScreen(self.home_view, self.history_changes()))
 
     def on_unmount(self) -> None:
         if self.player is not None:
@@ -170,6 +172,17 @@ class BackroutineApp(App[int]):
         return home_view(
             self.store, data_dir=self.data_dir, now=self.now(), problems=self.history_problems
         )
+
+    def history_changes(self) -> Callable[[], object] | None:
+        """What tells that the history changed on disk (stat calls: core/history/watch.py),
+        or None when there is no history file to watch."""
+        from backroutine.core.history import HistoryStore
+        from backroutine.core.history.watch import change_marks
+
+        store = self.store
+        if not isinstance(store, HistoryStore):
+            return None
+        return partial(change_marks, store.path)
 
     # -- sound --------------------------------------------------------------------------------
 
