@@ -130,7 +130,7 @@ class ActivitiesScreen(ModalScreen[tuple[str, ...] | None]):
 
     # -- the history, off the event loop -----------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="activities", exit_on_error=False)
+    @work(thread=True, group="activities", exit_on_error=False)
     def _run(self, change: Callable[[], object] | None) -> None:
         """Make `change` (a use case), then read the activities again; a refusal or a history
         that cannot be written is said under the field, and nothing was saved."""

@@ -9,6 +9,7 @@ messages (OpenRoutine, SafetyDue, Notice).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -33,8 +34,7 @@ from backroutine.ui.richtext import data
 from backroutine.ui.widgets import RoutineList
 
 LOADING = "home"  # the group of the worker that reads what the screen shows
-WATCHING = "home-watch"  # the group of the worker that looks whether the history changed
-# How often the history's files are looked at (a few stat calls, in a worker): a check-in made
+# How often the history's files are looked at (a few stat calls, off the loop): a check-in made
 # in another terminal shows within this, and an idle screen costs next to nothing.
 WATCH_SECONDS = 3.0
 NARROW = 100  # columns below which "Your back" and the routines take turns
@@ -128,13 +128,14 @@ class HomeScreen(Screen[None]):
         """`load`: reads what the screen shows (the history, the routine library); it waits
         for them, so it is called in a thread worker. `changes`: a value that differs once the
         history changed on disk (core/history/watch.py: stat calls, no SQLite); looked at every
-        `watch_seconds` in a worker, and the screen read again when it differs. None: not
+        `watch_seconds` off the loop, and the screen read again when it differs. None: not
         watched (no history file)."""
         super().__init__()
         self.load = load
         self.changes = changes
         self.watch_seconds = WATCH_SECONDS if watch_seconds is None else watch_seconds
         self._marks: object = None  # `changes()` as it was when the shown view was read
+        self._looking = False  # a look at the files is under way (a slow folder): no second
         self.view: HomeView | None = None  # what is shown: the services put it together
         self._safety_asked_for: object = None  # the state the questions were last asked in
 
@@ -212,10 +213,21 @@ class HomeScreen(Screen[None]):
         marks = self.changes() if self.changes is not None else None
         return _Read(marks, self.load())
 
-    def _look_for_changes(self) -> None:
-        """The timer's: stat the history's files off the loop (a synced folder may be slow)."""
-        if self.changes is not None and not self._busy(WATCHING):
-            self.run_worker(self.changes, thread=True, group=WATCHING, exit_on_error=False)
+    async def _look_for_changes(self) -> None:
+        """The timer's: stat the history's files in a thread of asyncio's pool (a synced
+        folder may be slow; a pooled thread, not a Worker, as this runs every few seconds
+        and a Worker's start and state messages cost more than the stat calls), then read
+        the screen's data again when they changed since it was read."""
+        if self.changes is None or self._looking:
+            return
+        self._looking = True
+        try:
+            marks = await asyncio.to_thread(self.changes)
+        finally:
+            self._looking = False
+        # This app's own check-in too, when the view shown was read before the save.
+        if marks != self._marks and not self._busy(LOADING) and self.is_attached:
+            self.refresh_data()
 
     def _busy(self, group: str) -> bool:
         return any(w.group == group and not w.is_finished for w in self.workers)
@@ -224,12 +236,7 @@ class HomeScreen(Screen[None]):
         worker = event.worker
         if event.state != WorkerState.SUCCESS:
             return  # an error reading ends the app with its traceback, as on the event loop
-        if worker.group == WATCHING:
-            # Changed on disk since the view shown was read (this app's own check-in too,
-            # when it was read before the save): read it again, unless a reading is under way.
-            if worker.result != self._marks and not self._busy(LOADING):
-                self.refresh_data()
-        elif worker.group == LOADING and isinstance(worker.result, _Read):
+        if worker.group == LOADING and isinstance(worker.result, _Read):
             self._marks = worker.result.marks
             self.show_view(worker.result.view)
 
