@@ -44,7 +44,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def pane_pid(tm: list[str], session: str) -> int:
-    out = subprocess.check_output([*tm, "list-panes", "-t", session, "-F", "#{pane_pid}"], text=True)
+    out = subprocess.check_output(
+        [*tm, "list-panes", "-t", session, "-F", "#{pane_pid}"], text=True
+    )
     return int(out.split()[0])
 
 

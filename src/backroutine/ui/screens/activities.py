@@ -58,6 +58,7 @@ class ConfirmRemove(ModalScreen[bool]):
                 "Its past ratings stay in your history, the charts and the report; it is no "
                 "longer asked at check-ins, and leaves room for another."
             )
+            yield Static("y removes it; n, Esc or Enter keeps it.", classes="dialog-hint")
             with Horizontal(classes="buttons"):
                 yield Button("Remove", variant="error", id="yes")
                 yield Button("Keep it", id="no")
