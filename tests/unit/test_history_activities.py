@@ -347,3 +347,48 @@ def test_two_programs_adding_at_once_never_make_four(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path) as store:
         assert len(store.activities()) == 3
     assert len(errors) == 3 and all("already have 3" in str(e) for e in errors)
+
+
+def test_a_rename_keeps_the_activity_and_its_past_ratings(store: HistoryStore) -> None:
+    socks = store.add_activity("putting on sox", at=AT)
+    store.add_activity("sitting", at=AT)
+    store.add_checkin(at=AT + timedelta(days=1), pain=5, ratings=[("putting on sox", 3)])
+    renamed = store.rename_activity("PUTTING ON SOX", "  putting on socks ")
+    assert renamed == Activity(socks.id, "putting on socks", AT)
+    assert [a.name for a in store.activities()] == ["putting on socks", "sitting"]
+    assert [(r.activity_id, r.activity, r.score) for r in store.ratings()] == [
+        (socks.id, "putting on socks", 3)
+    ]
+    store.add_activity_ratings([("Putting On Socks", 6)], at=AT + timedelta(days=2))
+    assert [r.activity_id for r in store.ratings()] == [socks.id, socks.id]
+    assert store.rename_activity("putting on socks", "Putting on socks").name == (
+        "Putting on socks"  # a change of case alone is taken
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("walking", "socks", "not one of your activities"),
+        ("sitting", "Socks", "already one of your activities"),
+        ("sitting", "   ", "needs a name"),
+        ("sitting", "x" * 61, "at most 60"),
+        ("sitting", "two\nlines", "control characters"),
+    ],
+)
+def test_a_rename_refused_changes_nothing(
+    store: HistoryStore, old: str, new: str, message: str
+) -> None:
+    store.add_activity("socks", at=AT)
+    store.add_activity("sitting", at=AT)
+    with pytest.raises(ActivityError, match=message):
+        store.rename_activity(old, new)
+    assert [a.name for a in store.activities()] == ["socks", "sitting"]
+
+
+def test_a_removed_activity_cannot_be_renamed(store: HistoryStore) -> None:
+    store.add_activity("socks", at=AT)
+    store.remove_activity("socks", at=AT + timedelta(minutes=1))
+    with pytest.raises(ActivityError, match="not one of your activities"):
+        store.rename_activity("socks", "shoes")
+    assert [a.name for a in store.activities(include_removed=True)] == ["socks"]

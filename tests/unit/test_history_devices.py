@@ -322,3 +322,17 @@ def test_clocks_minutes_apart_lose_nothing_and_agree_on_the_order(tmp_path: Path
             assert pains(store) == [4, 6]  # each once, in the order of the times recorded
             assert store.red_flags().yes == frozenset()  # B's later answers are the latest
         assert [c.at for c in a.checkins()] == [c.at for c in b.checkins()]
+
+
+def test_a_rename_on_the_computer_that_added_the_activity_reaches_the_other(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    with HistoryStore.open(data, device=A) as a, HistoryStore.open(data, device=B) as b:
+        a.add_activity("walkng", at=DAY)
+        a.add_activity_ratings([("walkng", 4)], at=DAY + timedelta(minutes=1))
+        a.rename_activity("walkng", "walking")
+        assert [x.name for x in b.activities()] == ["walking"]
+        assert [(r.activity, r.score) for r in b.ratings()] == [("walking", 4)]
+        b.add_activity_ratings([("walking", 6)], at=DAY + timedelta(minutes=2))
+        assert [(r.activity, r.score) for r in a.ratings()] == [("walking", 4), ("walking", 6)]

@@ -53,6 +53,7 @@ __all__ = [
     "ratings_due",
     "record_ratings",
     "remove_activity",
+    "rename_activity",
 ]
 
 
@@ -84,6 +85,13 @@ def remove_activity(store: History, name: str, *, now: datetime) -> Activity:
     """Stop tracking an activity (its ratings stay in the history, and in reports); the
     activity as removed. ActivityError for a name that is not a current activity."""
     return store.remove_activity(name, at=now)
+
+
+def rename_activity(store: History, name: str, new_name: str) -> Activity:
+    """Call an activity by another name, keeping its past ratings attached (they are shown
+    under the new name); ActivityError for an unknown name, a bad new name or a name another
+    activity has (whatever its case), and nothing is changed."""
+    return store.rename_activity(name, new_name)
 
 
 def parse_ratings(texts: Iterable[str]) -> list[tuple[str, int]]:

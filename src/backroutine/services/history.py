@@ -69,6 +69,8 @@ class History(Protocol):
 
     def remove_activity(self, name: str, *, at: datetime) -> Activity: ...
 
+    def rename_activity(self, name: str, new_name: str) -> Activity: ...
+
     def add_activity_ratings(
         self, ratings: Iterable[tuple[str, int]], *, at: datetime
     ) -> list[ActivityRating]: ...
@@ -134,6 +136,9 @@ class NoHistory(EmptyHistory):
         raise HistoryError(f"nothing was saved: {NOT_OPENED}")
 
     def remove_activity(self, name: str, *, at: datetime) -> Activity:
+        raise HistoryError(f"nothing was saved: {NOT_OPENED}")
+
+    def rename_activity(self, name: str, new_name: str) -> Activity:
         raise HistoryError(f"nothing was saved: {NOT_OPENED}")
 
     def add_activity_ratings(

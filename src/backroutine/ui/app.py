@@ -19,6 +19,7 @@ import asyncio
 import signal
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ from backroutine.services.conductor import SessionConductor
 from backroutine.services.history import History, or_no_history
 from backroutine.ui.commands import BackroutineCommands
 from backroutine.ui.messages import (
+    ActivitiesChanged,
     CheckinSaved,
     CloseRoutine,
     MuteChanged,
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from backroutine.core.breaks import BreakTimer
     from backroutine.services.home import HomeView
     from backroutine.speech import Speaker
+    from backroutine.ui.screens.activities import ActivitiesScreen
 
 
 class BackroutineApp(App[int]):
@@ -139,8 +142,9 @@ class BackroutineApp(App[int]):
         else:
             from backroutine.ui.screens.home import HomeScreen
 
-            # It reads its data in a worker, and asks the safety questions when they are due.
-            self.push_screen(HomeScreen(self.home_view))
+            # It reads its data in a worker, and asks the safety questions when they are due;
+            # it reads it again when the history changes on disk (another program, computer).
+            self.push_screen(HomeScreen(self.home_view, self.history_changes()))
 
     def on_unmount(self) -> None:
         if self.player is not None:
@@ -170,6 +174,17 @@ class BackroutineApp(App[int]):
         return home_view(
             self.store, data_dir=self.data_dir, now=self.now(), problems=self.history_problems
         )
+
+    def history_changes(self) -> Callable[[], object] | None:
+        """What tells that the history changed on disk (stat calls: core/history/watch.py),
+        or None when there is no history file to watch."""
+        from backroutine.core.history import HistoryStore
+        from backroutine.core.history.watch import change_marks
+
+        store = self.store
+        if not isinstance(store, HistoryStore):
+            return None
+        return partial(change_marks, store.path)
 
     # -- sound --------------------------------------------------------------------------------
 
@@ -357,6 +372,16 @@ class BackroutineApp(App[int]):
     def on_checkin_saved(self, message: CheckinSaved) -> None:
         self.refresh_home()
 
+    def on_activities_changed(self, message: ActivitiesChanged) -> None:
+        self.refresh_home()
+
+    def activities_screen(self) -> ActivitiesScreen:
+        """Where activities are added, renamed and removed (from the charts and the
+        check-in); it reads and writes the history in its workers."""
+        from backroutine.ui.screens.activities import ActivitiesScreen
+
+        return ActivitiesScreen(self.store, self.now)
+
     def on_safety_answered(self, message: SafetyAnswered) -> None:
         self.refresh_home()
 
@@ -391,7 +416,9 @@ class BackroutineApp(App[int]):
         view = homes[-1].view if homes else None
         rate = view.rate_now if view else ()
         gap = checkins.long_gap(view.last_checkin, self.now()) if view else None
-        self.push_screen(CheckinScreen(self.save_checkin, rate, gap))
+        named = len(view.function.activities) if view else None
+        edit = self.activities_screen if not self.read_only else None
+        self.push_screen(CheckinScreen(self.save_checkin, rate, gap, named=named, edit=edit))
 
     def action_safety(self, then: Callable[[], None] | None = None) -> None:
         from backroutine.ui.screens.safety import SafetyScreen
@@ -407,7 +434,8 @@ class BackroutineApp(App[int]):
     def action_charts(self) -> None:
         from backroutine.ui.screens.charts import ChartsScreen  # plotext loads in its worker
 
-        self.push_screen(ChartsScreen(self.store, self.now()))
+        edit = self.activities_screen if not self.read_only else None
+        self.push_screen(ChartsScreen(self.store, self.now(), edit=edit))
 
 
 # The one factory for the CLI and the tests (clock, player, store and data folder are its

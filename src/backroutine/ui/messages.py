@@ -69,6 +69,10 @@ class CheckinSaved(Message):
         self.report = report
 
 
+class ActivitiesChanged(Message):
+    """An activity was added, renamed or removed in the app: the home screen reads it again."""
+
+
 class SafetyDue(Message):
     """The home screen found the safety questions due (first run, a new episode, a flare)."""
 

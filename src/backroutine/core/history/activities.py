@@ -87,6 +87,35 @@ class ActivityMethods(StoreBase):
             datetime.fromisoformat(stamp),
         )
 
+    def rename_activity(self, name: str, new_name: str) -> Activity:
+        """Give a current activity (matched whatever its case) another name. The row stays
+        the same, so its past ratings stay attached and are shown under the new name (as in
+        the report and the charts): a rename corrects the words, it is not a new activity.
+        ActivityError, nothing changed, for an unknown name, a bad new name (clean_name) or a
+        name another current activity has (whatever its case); a change of case alone is
+        taken. The activity as renamed."""
+        cleaned, wanted = clean_name(name), clean_name(new_name)
+
+        def rename(connection: sqlite3.Connection) -> tuple[object, ...]:
+            _adopt(connection, self._reader(connection))
+            current = _current(connection)
+            row = connection.execute(
+                f"SELECT {_ACTIVITY_COLUMNS} FROM activities WHERE key = ? AND removed_at IS NULL",
+                (name_key(cleaned),),
+            ).fetchone()
+            if row is None:
+                raise _unknown(cleaned, [n for _, n in current])
+            if any(name_key(n) == name_key(wanted) and i != row[0] for i, n in current):
+                raise ActivityError(f"{wanted!r} is already one of your activities")
+            connection.execute(
+                "UPDATE activities SET name = ?, key = ? WHERE id = ?",
+                (wanted, name_key(wanted), row[0]),
+            )
+            return cast(tuple[object, ...], row)
+
+        activity_id, _, added_at, _ = self._transaction(rename)
+        return Activity(cast(int, activity_id), wanted, self._moment(added_at))
+
     def activities(self, *, include_removed: bool = False) -> list[Activity]:
         """The current activities in the order they were added; the removed ones too (by
         the time they were added) with include_removed."""

@@ -46,6 +46,8 @@ from backroutine.ui.richtext import data as plain
 if TYPE_CHECKING:  # the library itself is imported when the screen loads (_plot_class)
     from textual_plotext.plot import Plot
 
+    from backroutine.ui.screens.activities import ActivitiesScreen
+
 Colour = str | tuple[int, int, int]  # plotext's: a name ("default": the text colour) or RGB
 
 # Colours that read on the dark and the light themes alike; every mark also has its own
@@ -75,9 +77,8 @@ EMPTY = {
     "marked, and the score at or below which a day counts as clearly better (such days "
     "open strengthening).",
     "function": "Your function score will appear here. Name up to 3 activities your back "
-    'makes hard (in a terminal: backroutine activities add "putting on socks"), then rate '
-    "each from 0 (unable) to 10 (as before) at a check-in; each one and their mean are drawn "
-    "over time.",
+    "makes hard (press a), then rate each from 0 (unable) to 10 (as before) at a check-in; "
+    "each one and their mean are drawn over time.",
     "rate": "Rate your activities at a check-in (0 = unable, 10 = as before the problem) and "
     "their ratings and the function score will be drawn here.",
     "weeks": "Minutes per week will appear here once you have played a routine: gentle, yoga "
@@ -95,12 +96,23 @@ class ChartsScreen(Screen[None]):
         Binding("p", "tab('pain')", "Pain"),
         Binding("f", "tab('function')", "Function"),
         Binding("m", "tab('weeks')", "Minutes"),
+        Binding("a", "activities", "Activities", tooltip="add, rename or remove activities"),
     ]
 
-    def __init__(self, history: ReportHistory, now: datetime) -> None:
+    def __init__(
+        self,
+        history: ReportHistory,
+        now: datetime,
+        *,
+        edit: Callable[[], ActivitiesScreen] | None = None,
+    ) -> None:
+        """`edit`: makes the screen where activities are named (None: they cannot be
+        changed here, the history being read-only)."""
         super().__init__()
         self.history = history
         self.now = now
+        self.edit = edit
+        self.reopen_tab: str | None = None  # the tab to show once the charts are read again
         self.charts: ChartsData | None = None
         self.problem: str | None = None
 
@@ -115,6 +127,22 @@ class ChartsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "activities":
+            return self.edit is not None
+        return True
+
+    def action_activities(self) -> None:
+        if self.edit is not None:
+            self.app.push_screen(self.edit(), self._activities_closed)
+
+    def _activities_closed(self, names: tuple[str, ...] | None) -> None:
+        if names is not None:  # changed: the function chart and its legend are drawn again
+            self.charts = None
+            self.reopen_tab = "function"  # where the person was
+            self.call_later(self.recompose)
+            self._load()
 
     def action_tab(self, tab: str) -> None:
         for tabs in self.query(TabbedContent):
@@ -147,6 +175,9 @@ class ChartsScreen(Screen[None]):
 
     async def _show(self) -> None:
         await self.recompose()
+        if self.reopen_tab is not None:
+            self.action_tab(self.reopen_tab)
+            self.reopen_tab = None
         for tabs in self.query("#charts-tabs Tabs"):
             tabs.focus()  # the arrow keys move between the charts at once
 

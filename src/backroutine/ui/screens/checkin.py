@@ -11,21 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
+from backroutine.core.function import MAX_ACTIVITIES
 from backroutine.services.checkins import CheckinReport, read_pain
 from backroutine.ui.messages import CheckinSaved
 from backroutine.ui.pain import PainField, PainInput
 from backroutine.ui.toggles import Choice
+
+if TYPE_CHECKING:
+    from backroutine.ui.screens.activities import ActivitiesScreen
 
 # Saves a check-in made now (pain, spasms, note) and says what it changed; waits for the
 # history, so it is called in a thread worker.
@@ -65,15 +70,25 @@ class CheckinScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
     def __init__(
-        self, save: RatedCheckinSaver, rate: Sequence[str] = (), gap_days: int | None = None
+        self,
+        save: RatedCheckinSaver,
+        rate: Sequence[str] = (),
+        gap_days: int | None = None,
+        *,
+        named: int | None = None,
+        edit: Callable[[], ActivitiesScreen] | None = None,
     ) -> None:
         """`rate`: the activities to ask a rating of (when a week has passed since the last).
         `gap_days`: the days since the previous check-in, when more than 28: then the screen
-        asks whether this is the same back pain or a new bout."""
+        asks whether this is the same back pain or a new bout. `named`: how many activities
+        there are (None: not known); with fewer than MAX_ACTIVITIES and `edit` (makes the
+        screen that names them), an "Add an activity" button opens it."""
         super().__init__()
         self.save_checkin = save
         self.rate = tuple(rate)
         self.gap_days = gap_days
+        self.named = named
+        self.edit = edit
 
     def compose(self) -> ComposeResult:
         # Scrolls when taller than the terminal (the ratings, the new-bout question at 80x24):
@@ -104,24 +119,57 @@ class CheckinScreen(ModalScreen[bool]):
                 yield Choice("more", id="spasms-more")
             yield Static("A note (optional):")
             yield Input(id="note", max_length=500, placeholder="e.g. after gardening")
-            if self.rate:
-                yield Static(
-                    "Your activities this week, from 0 (unable) to 10 (as before the back "
-                    "problem); leave one blank to skip it:"
+            with Vertical(id="ratings"):
+                yield from self._ratings()
+            if self.edit is not None and self.named is not None and self.named < MAX_ACTIVITIES:
+                yield Button(
+                    "Add an activity (for your function score)…",
+                    compact=True,
+                    id="add-activity",
                 )
-                for number, name in enumerate(self.rate):
-                    with Horizontal(classes="rating"):
-                        yield Static(Text(name), classes="rating-name")  # the person's words
-                        yield Input(
-                            id=f"rate-{number}", type="integer", max_length=2, placeholder="0-10"
-                        )
             yield Static("", id="checkin-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
+    def _ratings(self) -> ComposeResult:
+        if not self.rate:
+            return
+        yield Static(
+            "Your activities this week, from 0 (unable) to 10 (as before the back "
+            "problem); leave one blank to skip it:"
+        )
+        for number, name in enumerate(self.rate):
+            with Horizontal(classes="rating"):
+                yield Static(Text(name), classes="rating-name")  # the person's words
+                yield Input(id=f"rate-{number}", type="integer", max_length=2, placeholder="0-10")
+
     def on_mount(self) -> None:
         self.query_one("#pain", PainInput).focus()
+
+    @on(Button.Pressed, "#add-activity")
+    def add_activity(self) -> None:
+        if self.edit is not None:
+            self.app.push_screen(self.edit(), self._activities_changed)
+
+    async def _activities_changed(self, names: tuple[str, ...] | None) -> None:
+        """Named, renamed or removed: every current activity is asked now (a new one has no
+        rating yet, and its first is its baseline); ratings typed for one still there stay."""
+        if names is None:
+            return
+        typed = {
+            name: self.query_one(f"#rate-{number}", Input).value
+            for number, name in enumerate(self.rate)
+        }
+        self.rate = names
+        self.named = len(names)
+        ratings = self.query_one("#ratings", Vertical)
+        await ratings.remove_children()
+        await ratings.mount_compose(self._ratings())
+        for number, name in enumerate(names):
+            self.query_one(f"#rate-{number}", Input).value = typed.get(name, "")
+        for button in self.query("#add-activity"):
+            button.display = len(names) < MAX_ACTIVITIES
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:

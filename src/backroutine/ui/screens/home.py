@@ -9,8 +9,10 @@ messages (OpenRoutine, SafetyDue, Notice).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -32,6 +34,9 @@ from backroutine.ui.richtext import data
 from backroutine.ui.widgets import RoutineList
 
 LOADING = "home"  # the group of the worker that reads what the screen shows
+# How often the history's files are looked at (a few stat calls, off the loop): a check-in made
+# in another terminal shows within this, and an idle screen costs next to nothing.
+WATCH_SECONDS = 3.0
 NARROW = 100  # columns below which "Your back" and the routines take turns
 RECENT_COLUMNS = ("started", "routine", "status", "minutes", "pain before → after")
 SWITCH_HELP = "below 100 columns: switch between the routines and your back"
@@ -113,11 +118,24 @@ class HomeScreen(Screen[None]):
     HomeScreen #back-pane:focus { background: $boost; }
     """
 
-    def __init__(self, load: Callable[[], HomeView]) -> None:
+    def __init__(
+        self,
+        load: Callable[[], HomeView],
+        changes: Callable[[], object] | None = None,
+        *,
+        watch_seconds: float | None = None,
+    ) -> None:
         """`load`: reads what the screen shows (the history, the routine library); it waits
-        for them, so it is called in a thread worker."""
+        for them, so it is called in a thread worker. `changes`: a value that differs once the
+        history changed on disk (core/history/watch.py: stat calls, no SQLite); looked at every
+        `watch_seconds` off the loop, and the screen read again when it differs. None: not
+        watched (no history file)."""
         super().__init__()
         self.load = load
+        self.changes = changes
+        self.watch_seconds = WATCH_SECONDS if watch_seconds is None else watch_seconds
+        self._marks: object = None  # `changes()` as it was when the shown view was read
+        self._looking = False  # a look at the files is under way (a slow folder): no second
         self.view: HomeView | None = None  # what is shown: the services put it together
         self._safety_asked_for: object = None  # the state the questions were last asked in
 
@@ -144,6 +162,8 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_data()
         self.query_one("#routines", OptionList).focus()
+        if self.changes is not None:
+            self.set_interval(self.watch_seconds, self._look_for_changes)
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
@@ -186,14 +206,39 @@ class HomeScreen(Screen[None]):
     def refresh_data(self) -> None:
         """Read what the screen shows again, off the event loop; shown when it is read. A
         newer reading replaces one still under way (its result is dropped)."""
-        self.run_worker(self.load, thread=True, exclusive=True, group=LOADING)
+        self.run_worker(self._read, thread=True, exclusive=True, group=LOADING)
+
+    def _read(self) -> _Read:
+        # The marks first: a change made while the view is read is seen at the next look.
+        marks = self.changes() if self.changes is not None else None
+        return _Read(marks, self.load())
+
+    async def _look_for_changes(self) -> None:
+        """The timer's: stat the history's files in a thread of asyncio's pool (a synced
+        folder may be slow; a pooled thread, not a Worker, as this runs every few seconds
+        and a Worker's start and state messages cost more than the stat calls), then read
+        the screen's data again when they changed since it was read."""
+        if self.changes is None or self._looking:
+            return
+        self._looking = True
+        try:
+            marks = await asyncio.to_thread(self.changes)
+        finally:
+            self._looking = False
+        # This app's own check-in too, when the view shown was read before the save.
+        if marks != self._marks and not self._busy(LOADING) and self.is_attached:
+            self.refresh_data()
+
+    def _busy(self, group: str) -> bool:
+        return any(w.group == group and not w.is_finished for w in self.workers)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group != LOADING or event.state != WorkerState.SUCCESS:
-            return  # an error ends the app with its traceback, as it did on the event loop
-        if isinstance(worker.result, HomeView):
-            self.show_view(worker.result)
+        if event.state != WorkerState.SUCCESS:
+            return  # an error reading ends the app with its traceback, as on the event loop
+        if worker.group == LOADING and isinstance(worker.result, _Read):
+            self._marks = worker.result.marks
+            self.show_view(worker.result.view)
 
     def show_view(self, view: HomeView) -> None:
         self.view = view
@@ -373,6 +418,14 @@ class HomeScreen(Screen[None]):
             self.refresh_data()
             return
         self.post_message(OpenRoutine(routine))
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a reading brought: the history's marks as it began, and the view."""
+
+    marks: object
+    view: HomeView
 
 
 def _score(pain: int | None) -> str:
