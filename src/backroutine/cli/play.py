@@ -6,7 +6,6 @@ Textual, the sound library and the speech programs are imported inside the comma
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -132,9 +131,10 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 
 def _voice_wanted(args: argparse.Namespace) -> bool:
-    """--voice, or the setting BACKROUTINE_VOICE=1 (on, yes, true)."""
-    setting = os.environ.get("BACKROUTINE_VOICE", "").strip().lower()
-    return bool(getattr(args, "voice", False)) or setting in ("1", "on", "yes", "true")
+    """--voice, or the `voice` setting (BACKROUTINE_VOICE=1, on, yes, true; or the file)."""
+    from backroutine import settings
+
+    return bool(getattr(args, "voice", False)) or settings.load().settings.voice
 
 
 # -- the text player -----------------------------------------------------------------------
