@@ -14,7 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from backroutine.cli.common import EXIT_OK, EXIT_USAGE, UserError, data_dir, open_history
+from backroutine.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UserError,
+    app_settings,
+    data_dir,
+    open_history,
+)
 from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
 from backroutine.core.clock import local_now
 from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
@@ -92,6 +99,7 @@ def breaks(args: argparse.Namespace) -> int:
             clock=time.monotonic,
             breaks=timer,
             break_routine=routine,
+            **app_settings(),
         )
         return run_app(app)
     finally:

@@ -14,6 +14,7 @@ from backroutine.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UserError,
+    app_settings,
     data_dir,
     open_history,
     refuse_if_locked,
@@ -92,6 +93,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             speed=args.speed,
             audio_mode=mode,
             voice=_voice_wanted(args) and not args.mute,
+            **app_settings(),
         )
         return run_app(app)
     finally:
@@ -123,6 +125,7 @@ def cmd_home(args: argparse.Namespace) -> int:
             clock=time.monotonic,
             audio_mode=audio.audio_mode_from_env(),
             history_problems=problems,
+            **app_settings(),
         )
         return run_app(app)
     finally:
