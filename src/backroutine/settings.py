@@ -22,6 +22,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ DEBUG_VARIABLE = "BACKROUTINE_DEBUG"
 TRUE_WORDS = ("1", "on", "yes", "true")
 FALSE_WORDS = ("0", "off", "no", "false")
 MIN_BREAK_EVERY = 10  # seconds, as `breaks --every`: shorter ones are only for trying it
+# One write at a time in this process (the app saves a theme and the settings screen in
+# threads): each write reads the file and changes a line, so two at once could lose one.
+_WRITING = threading.Lock()
 
 
 class SettingError(ValueError):
@@ -286,6 +290,12 @@ def write_setting(name: str, value: Value, path: Path | None = None) -> Path:
     old file or the new, never half of one. OSError or SettingError (a file that does not
     parse is never overwritten: the person's other settings would be lost)."""
     path = settings_path() if path is None else path
+    with _WRITING:
+        _write_one(name, value, path)
+    return path
+
+
+def _write_one(name: str, value: Value, path: Path) -> None:
     key = BY_NAME[name]
     try:
         text = path.read_text(encoding="utf-8")
@@ -317,7 +327,6 @@ def write_setting(name: str, value: Value, path: Path | None = None) -> Path:
         # A value spread over lines (a multi-line string): not one line to replace.
         raise SettingError(f"{path}:{at}: {name} spans several lines; edit it by hand")
     _write_atomically(path, new_text)
-    return path
 
 
 def _toml(name: str, value: Value) -> str:

@@ -435,6 +435,13 @@ class BackroutineApp(App[int]):
 
         self.push_screen(HistoryScreen(self.store, now=self.now))
 
+    def action_settings(self) -> None:
+        from backroutine import settings
+        from backroutine.ui.screens.settings import SettingsScreen
+
+        path = self.settings_path or settings.settings_path()
+        self.push_screen(SettingsScreen(path, list(self.available_themes)))
+
     def action_charts(self) -> None:
         from backroutine.ui.screens.charts import ChartsScreen  # plotext loads in its worker
 
