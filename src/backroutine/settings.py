@@ -324,8 +324,9 @@ def _write_one(name: str, value: Value, path: Path) -> None:
     except tomllib.TOMLDecodeError:
         written = None
     if written is None or key.check(written) != value:
-        # A value spread over lines (a multi-line string): not one line to replace.
-        raise SettingError(f"{path}:{at}: {name} spans several lines; edit it by hand")
+        # A value spread over lines (a multi-line string) or a [table] of that name: not one
+        # line this writer can replace. The file is left as it is.
+        raise SettingError(f"{path}:{at}: {name} is not one `{name} = value` line; edit it by hand")
     _write_atomically(path, new_text)
 
 

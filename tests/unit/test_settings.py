@@ -180,3 +180,15 @@ def test_only_settings_reads_the_environment_for_backroutine() -> None:
                 if not any(word in line for word in allowed):
                     strays.append(f"{file.name}: {line.strip()}")
     assert strays == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['theme = """nord\n"""\n', "[theme]\nname = 1\n"],
+)
+def test_a_key_that_is_not_one_line_is_left_for_the_person(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    with pytest.raises(SettingError, match="is not one `theme = value` line; edit it by hand"):
+        write_setting("theme", "dracula", path)
+    assert path.read_text() == text
