@@ -221,7 +221,7 @@ def test_help_has_argparses_headings_and_every_command_in_order(cli) -> None:
     assert listed == [
         "play", "list", "show", "home", "new", "validate", "schema",
         "checkin", "status", "history", "stats", "safety", "activities", "report",
-        "breaks", "devices", "serve", "doctor", "completion",
+        "breaks", "config", "devices", "serve", "doctor", "completion",
     ]  # fmt: skip
     sub = cli("validate", "--help").out
     assert sub.startswith(

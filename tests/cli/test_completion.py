@@ -15,7 +15,7 @@ def test_help_lists_every_command_under_a_heading(cli) -> None:
         block = out.split(f"\n{title}:\n", 1)[1].split("\n\n", 1)[0]
         listed = [line.split()[0] for line in block.splitlines() if line[2] != " "]
         assert listed == list(names), title
-    assert len(ORDER) == len(set(ORDER)) == 19 and "completion" in ORDER
+    assert len(ORDER) == len(set(ORDER)) == 20 and "completion" in ORDER and "config" in ORDER
 
 
 def test_a_command_says_its_own_name_in_its_usage(cli) -> None:

@@ -12,7 +12,6 @@ which quick commands must not pay for.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -35,17 +34,22 @@ BACKEND_VAR = "BACKROUTINE_SOUND_BACKEND"
 
 
 def audio_mode_from_env(default: AudioMode = "auto") -> AudioMode:
-    """$BACKROUTINE_AUDIO as a mode; unset, empty or unknown values give `default`."""
-    value = os.environ.get(ENV_VAR, "").strip().lower()
-    for mode in AUDIO_MODES:
-        if value == mode:
-            return mode
-    return default  # a typo in an environment variable is no reason to refuse to run
+    """The `audio` setting ($BACKROUTINE_AUDIO over the settings file); when neither sets it
+    (or the variable holds a typo and the file nothing), `default`."""
+    from backroutine import settings
+
+    loaded = settings.load().settings
+    if loaded.sources.get("audio", "default") == "default":
+        return default
+    return next((mode for mode in AUDIO_MODES if loaded.audio == mode), default)
 
 
 def sound_backend_from_env() -> SoundBackend:
-    """$BACKROUTINE_SOUND_BACKEND; unset, empty or unknown values give "auto"."""
-    value = os.environ.get(BACKEND_VAR, "").strip().lower()
+    """The `sound_backend` setting ($BACKROUTINE_SOUND_BACKEND over the settings file);
+    "auto" when neither sets it or the value is unknown."""
+    from backroutine import settings
+
+    value = settings.load().settings.sound_backend
     return next((backend for backend in SOUND_BACKENDS if value == backend), "auto")
 
 

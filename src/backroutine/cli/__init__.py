@@ -22,6 +22,7 @@ from backroutine import __version__
 from backroutine.cli import (
     breaks,
     completion,
+    config,
     devices,
     doctor,
     function,
@@ -48,10 +49,10 @@ SECTIONS = (
     ("routines", ("play", "list", "show", "home", "new", "validate", "schema")),
     ("your back", ("checkin", "status", "history", "stats", "safety", "activities", "report")),
     ("at your desk", ("breaks",)),
-    ("this computer", ("devices", "serve", "doctor", "completion")),
+    ("this computer", ("config", "devices", "serve", "doctor", "completion")),
 )
 ORDER = tuple(name for _, names in SECTIONS for name in names)
-GROUPS = (routines, play, progress, function, breaks, devices, serve, doctor, completion)
+GROUPS = (routines, play, progress, function, breaks, config, devices, serve, doctor, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             parser.print_help()
             return EXIT_OK
+    if getattr(args, "command", None) not in (None, "config", "completion"):
+        _say_settings_problems()
     try:
         return int(args.run(args))
     except UserError as exc:
@@ -102,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             # message says what and what to do; nothing half-written was kept.
             print(f"backroutine: {escaped(str(exc))}", file=sys.stderr)
             return EXIT_INVALID
-        if os.environ.get("BACKROUTINE_DEBUG"):
+        from backroutine import settings
+
+        if settings.load().settings.debug:
             raise
         print(
             f"backroutine: unexpected error: {type(exc).__name__}: {escaped(str(exc))}\n"
@@ -111,3 +116,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _say_settings_problems() -> None:
+    """A settings file that cannot be used in full: said once, before the command runs (which
+    goes on with the defaults for what was wrong). Variables with a typo stay quiet, as they
+    always have; `config list` shows those too."""
+    from backroutine import settings
+
+    try:
+        loaded = settings.load()
+    except Exception:  # never a reason to refuse to run; `config list` shows what is wrong
+        return
+    for problem in loaded.problems:
+        if not problem.startswith("BACKROUTINE_"):
+            print(f"backroutine: {escaped(problem)}", file=sys.stderr)

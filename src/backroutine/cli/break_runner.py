@@ -14,7 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from backroutine.cli.common import EXIT_OK, EXIT_USAGE, UserError, data_dir, open_history
+from backroutine.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UserError,
+    app_settings,
+    data_dir,
+    open_history,
+)
 from backroutine.core.breaks import BreakTimer, WorkingHours, parse_working_hours
 from backroutine.core.clock import local_now
 from backroutine.core.durations import ValueProblem, format_clock, format_seconds, parse_duration
@@ -28,15 +35,17 @@ from backroutine.services.history import History, or_no_history
 if TYPE_CHECKING:
     from backroutine.plain import Keys
 
-DEFAULT_EVERY = 50 * 60
 MIN_EVERY = 10  # seconds; a real interval is 30-60 minutes, shorter ones are for trying it
 BREAK_MESSAGE = "Time for a break: stand up, walk a little, move your back gently."
 KEY_ANSWERS = {"5": "snooze5", "1": "snooze10", "s": "skip"}  # the keys of the answers
 
 
 def every_seconds(text: str | None) -> int:
+    """--every, else the `break_every` setting (the file, $BACKROUTINE_BREAK_EVERY), else 50m."""
     if text is None:
-        return DEFAULT_EVERY
+        from backroutine import settings
+
+        return settings.load().settings.break_every
     try:
         seconds = parse_duration(text)
     except ValueProblem as exc:
@@ -47,6 +56,11 @@ def every_seconds(text: str | None) -> int:
 
 
 def hours_of(text: str | None) -> WorkingHours | None:
+    """--hours, else the `break_hours` setting; "" (or none) is any time of day."""
+    if text is None:
+        from backroutine import settings
+
+        text = settings.load().settings.break_hours
     if not text:
         return None
     try:
@@ -85,6 +99,7 @@ def breaks(args: argparse.Namespace) -> int:
             clock=time.monotonic,
             breaks=timer,
             break_routine=routine,
+            **app_settings(),
         )
         return run_app(app)
     finally:

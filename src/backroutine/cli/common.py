@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:  # `--version` must start fast: the rest is imported where it is used
     from collections.abc import Sequence
@@ -354,3 +354,12 @@ def speed_factor(text: str) -> float:
     if not math.isfinite(value) or not 0.1 <= value <= 1000:
         raise argparse.ArgumentTypeError(f"{text} is out of range; use 0.1 to 1000")
     return value
+
+
+def app_settings() -> dict[str, Any]:
+    """What the app takes from the settings: the theme to start with, and the file a theme
+    chosen in its palette is saved to."""
+    from backroutine import settings
+
+    loaded = settings.load()
+    return {"theme": loaded.settings.theme, "settings_path": loaded.path}

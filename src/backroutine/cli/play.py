@@ -6,7 +6,6 @@ Textual, the sound library and the speech programs are imported inside the comma
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from backroutine.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UserError,
+    app_settings,
     data_dir,
     open_history,
     refuse_if_locked,
@@ -93,6 +93,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             speed=args.speed,
             audio_mode=mode,
             voice=_voice_wanted(args) and not args.mute,
+            **app_settings(),
         )
         return run_app(app)
     finally:
@@ -124,6 +125,7 @@ def cmd_home(args: argparse.Namespace) -> int:
             clock=time.monotonic,
             audio_mode=audio.audio_mode_from_env(),
             history_problems=problems,
+            **app_settings(),
         )
         return run_app(app)
     finally:
@@ -132,9 +134,10 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 
 def _voice_wanted(args: argparse.Namespace) -> bool:
-    """--voice, or the setting BACKROUTINE_VOICE=1 (on, yes, true)."""
-    setting = os.environ.get("BACKROUTINE_VOICE", "").strip().lower()
-    return bool(getattr(args, "voice", False)) or setting in ("1", "on", "yes", "true")
+    """--voice, or the `voice` setting (BACKROUTINE_VOICE=1, on, yes, true; or the file)."""
+    from backroutine import settings
+
+    return bool(getattr(args, "voice", False)) or settings.load().settings.voice
 
 
 # -- the text player -----------------------------------------------------------------------

@@ -14,7 +14,9 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """--data-dir, else $BACKROUTINE_HOME, else the platform's user data folder."""
     if explicit:
         return Path(explicit).expanduser()
-    env = os.environ.get(HOME_VARIABLE)
+    from backroutine.settings import home_from_env  # the one reader of BACKROUTINE_*
+
+    env = home_from_env()
     if env:
         return Path(env).expanduser()
     from platformdirs import user_data_dir  # only here: it is not needed otherwise

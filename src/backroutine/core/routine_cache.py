@@ -70,7 +70,9 @@ def stat_key(info: os.stat_result) -> Key:
 def cache_folder(data_dir: Path) -> tuple[Path, bool]:
     """Where the cache lives, and whether missing parents may be made (the platform's cache
     folder: yes; a data folder that does not exist yet is not made for a cache)."""
-    home = os.environ.get(paths.HOME_VARIABLE)
+    from backroutine.settings import home_from_env  # the one reader of BACKROUTINE_*
+
+    home = home_from_env()
     if home and Path(home).expanduser() == data_dir:
         return data_dir / FOLDER_NAME, False
     from platformdirs import user_cache_dir, user_data_dir

@@ -86,8 +86,14 @@ class BackroutineApp(App[int]):
         breaks: BreakTimer | None = None,
         break_routine: Routine | None = None,
         history_problems: list[str] | None = None,
+        theme: str | None = None,
+        settings_path: Path | None = None,
     ) -> None:
         super().__init__()
+        # The `theme` setting, applied at mount; with a settings file, a theme chosen in the
+        # palette is written there (tests give none: nothing of theirs is saved).
+        self.start_theme = theme
+        self.settings_path = settings_path
         # What is wrong with the history (read-only, unreadable): shown on the home screen.
         self.history_problems = list(history_problems or [])
         # A history that could not be opened is an empty, read-only one: no `is None` checks.
@@ -120,6 +126,9 @@ class BackroutineApp(App[int]):
     # -- life cycle -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.start_theme and self.start_theme in self.available_themes:
+            self.theme = self.start_theme  # an unknown name (a newer Textual's?) keeps the default
+        self.watch(self, "theme", self._theme_chosen, init=False)
         if self.break_routine is not None:
             self._sound_for(self.break_routine)  # a break's chime: from the start
         if self.speaker is None and self.voice:
@@ -152,6 +161,28 @@ class BackroutineApp(App[int]):
             self.player.close()
         if self.speaker is not None:
             self.speaker.close()
+
+    def _theme_chosen(self, theme: str) -> None:
+        if self.settings_path is not None and theme != self.start_theme:
+            self.start_theme = theme
+            self.save_setting("theme", theme)
+
+    def save_setting(self, name: str, value: str | bool | int) -> None:
+        """Writes one setting to the settings file, in a thread (never a file on the event
+        loop); a file that cannot be written, or does not parse, is said once."""
+        path = self.settings_path
+        if path is None:
+            return
+
+        def write() -> None:
+            from backroutine import settings
+
+            try:
+                settings.write_setting(name, value, path)
+            except (OSError, settings.SettingError) as exc:
+                self.call_from_thread(self.notice, f"The setting {name} was not saved: {exc}")
+
+        self.run_worker(write, thread=True, group="settings", exit_on_error=False)
 
     def notice(self, message: str) -> None:
         """Say a thing once (sound fell back to the bell, the history cannot be written)."""
@@ -430,6 +461,13 @@ class BackroutineApp(App[int]):
         from backroutine.ui.screens.history import HistoryScreen
 
         self.push_screen(HistoryScreen(self.store, now=self.now))
+
+    def action_settings(self) -> None:
+        from backroutine import settings
+        from backroutine.ui.screens.settings import SettingsScreen
+
+        path = self.settings_path or settings.settings_path()
+        self.push_screen(SettingsScreen(path, list(self.available_themes)))
 
     def action_charts(self) -> None:
         from backroutine.ui.screens.charts import ChartsScreen  # plotext loads in its worker

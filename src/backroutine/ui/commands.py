@@ -25,6 +25,7 @@ class BackroutineCommands(Provider):
             ("Safety questions", partial(run, "safety"), "Signs that need a doctor"),
             ("History", partial(run, "history"), "Sessions, check-ins, minutes, pain trend"),
             ("Charts: your back over time", partial(run, "charts"), "Pain, function, minutes"),
+            ("Settings", partial(run, "settings"), "Theme, sound, voice, desk breaks"),
         ]
         from backroutine.ui.screens.home import HomeScreen  # loaded by now, when it is shown
 

@@ -23,7 +23,7 @@ KEYS = (
 )
 
 
-_KEY_NAMES = {"question_mark": "?", "right": "→", "left": "←", "escape": "Esc"}
+_KEY_NAMES = {"question_mark": "?", "right": "→", "left": "←", "escape": "Esc", "comma": ","}
 
 
 def binding_keys(bindings: Iterable[BindingType]) -> tuple[tuple[str, str], ...]:

@@ -51,6 +51,10 @@ class HomeScreen(Screen[None]):
         Binding("s", "app.safety", "Safety", tooltip="the safety questions"),
         Binding("r", "app.history", "History", tooltip="the full history; correct check-ins"),
         Binding("g", "app.charts", "Charts", tooltip="charts of pain, function and minutes"),
+        # Not in the footer (80 columns are full): in `?` and the palette.
+        Binding(
+            "comma", "app.settings", "Settings", show=False, tooltip="settings: theme, sound, voice"
+        ),
         Binding("question_mark", "keys", "Keys", tooltip="this list of keys"),
         Binding("q", "app.quit_now", "Quit", tooltip="quit"),
     ]
