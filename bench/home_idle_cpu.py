@@ -23,31 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-TICKS = os.sysconf("SC_CLK_TCK")
-IDLE_APP = """
-from textual.app import App
-from textual.widgets import Static
+from idle_cpu import cpu_seconds, idle_app, pane_pid
 
-
-class OneLine(App):
-    def compose(self):
-        yield Static("Home")
-
-
-OneLine().run()
-"""
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime, all threads
-
-
-def pane_pid(tm: list[str], session: str) -> int:
-    out = subprocess.check_output(
-        [*tm, "list-panes", "-t", session, "-F", "#{pane_pid}"], text=True
-    )
-    return int(out.split()[0])
+IDLE_APP = idle_app("Home")
 
 
 def main() -> None:
